@@ -1,0 +1,46 @@
+"""The one seam every embedding backend implements."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(abc.ABC):
+    """Turns texts into L2-normalized float32 vectors, a batch at a time."""
+
+    @property
+    @abc.abstractmethod
+    def model_id(self) -> str:
+        """The model's name as the backend knows it, e.g. ``sentence-transformers/all-MiniLM-L6-v2``."""
+
+    @property
+    @abc.abstractmethod
+    def dimensions(self) -> int:
+        """The length of every vector this embedder returns."""
+
+    @property
+    def key(self) -> str:
+        """What caches and thresholds are keyed by: vectors of two keys never mix."""
+        return f"{self.model_id}@{self.dimensions}"
+
+    @abc.abstractmethod
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for code (documents): shape (len(texts), dimensions), rows L2-normalized."""
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for rule texts (queries). Instruction-aware models override this."""
+        return self.embed_documents(texts)
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
+        """Release sessions or connections."""
+
+
+def normalize(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)

@@ -1,0 +1,227 @@
+"""The value types that flow through a scan. All frozen; validation lives in the loaders."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+
+class AuditorError(Exception):
+    """An error the user can fix. The CLI prints its message on one line and exits 2."""
+
+
+class Severity(enum.Enum):
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise AuditorError(f"unknown severity {value!r} (choose from {choices})") from None
+
+
+_SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class Precision(enum.Enum):
+    STRICT = "strict"  # evidence-confirmed findings only
+    BROAD = "broad"  # also findings that passed only the semantic gate
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One piece of evidence: a regular expression or a tree-sitter query.
+
+    A query marks the lines it pins with a capture named ``@match``; without one, the whole
+    match pins the region.
+    """
+
+    kind: str  # "regex" | "query"
+    source: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per-language confirmation of a candidate (see evidence.py).
+
+    match:    at least one must match; the first match gives the finding's lines.
+    requires: every one must match somewhere in the unit.
+    unless:   none may match anywhere in the unit.
+    detector: a named built-in detector (``secret``) used instead of, or beside, ``match``.
+    """
+
+    match: tuple[Pattern, ...] = ()
+    requires: tuple[Pattern, ...] = ()
+    unless: tuple[Pattern, ...] = ()
+    detector: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    language: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    description: str
+    severity: Severity
+    cwe: tuple[str, ...]  # "CWE-89", main first
+    message: str
+    help: str
+    threshold: float  # the gate for models without a calibrated threshold
+    languages: tuple[str, ...] = ()  # empty: every language
+    violating: tuple[Example, ...] = ()
+    safe: tuple[Example, ...] = ()
+    thresholds: tuple[tuple[str, float], ...] = ()  # (model key, threshold), calibrated
+    evidence: tuple[tuple[str, Evidence], ...] = ()  # (language or "any", evidence)
+    source: str = ""  # the file the rule came from
+
+    def applies_to(self, language: str) -> bool:
+        return not self.languages or language in self.languages
+
+    def threshold_for(self, model_key: str) -> float:
+        for key, value in self.thresholds:
+            if key == model_key:
+                return value
+        return self.threshold
+
+    def evidence_for(self, language: str) -> Evidence | None:
+        table = dict(self.evidence)
+        return table.get(language) or table.get(_LANGUAGE_FAMILY.get(language, "")) or table.get(
+            "any"
+        )
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence)
+
+
+# Languages that share evidence with a sibling when they have none of their own.
+_LANGUAGE_FAMILY = {"typescript": "javascript", "tsx": "javascript", "cpp": "c"}
+
+
+@dataclass(frozen=True)
+class CodeUnit:
+    """A function, method or the module-level code of one file.
+
+    ``text`` maps linearly onto the file: its line k (0-based) is file line ``start_line + k``.
+    For the module unit, lines that belong to functions are left blank so the mapping holds.
+    """
+
+    path: str  # relative to the repository root, POSIX separators
+    language: str
+    qualname: str  # "Class.method", "outer.inner", or "<module>"
+    kind: str  # "function" | "method" | "module"
+    start_line: int  # 1-based, inclusive
+    end_line: int  # 1-based, inclusive
+    text: str
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def lines(self, start: int, end: int) -> str:
+        """The unit's text for file lines start..end (inclusive)."""
+        rows = self.text.split("\n")
+        return "\n".join(rows[start - self.start_line : end - self.start_line + 1])
+
+
+@dataclass(frozen=True)
+class Window:
+    """The piece of a unit that is embedded: the whole unit, or an overlapping slice of a long one."""
+
+    unit: CodeUnit
+    start_line: int
+    end_line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What evidence found: the lines it pins and, for secrets, the masked value."""
+
+    start_line: int
+    end_line: int
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    unit: CodeUnit
+    score: float  # the semantic gate's cosine similarity
+    start_line: int
+    end_line: int
+    confirmed: bool  # evidence matched; False means gate-only (broad mode)
+    snippet: str  # the region's code, secrets masked
+    detail: str = ""  # e.g. the masked secret
+    baseline_state: str = ""  # "", "new" or "unchanged" when a baseline is used
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def level(self) -> Severity:
+        # A gate-only finding is a lead, not a verdict: one level lower, never below note.
+        if self.confirmed or self.rule.severity is Severity.NOTE:
+            return self.rule.severity
+        return Severity.NOTE if self.rule.severity is Severity.WARNING else Severity.WARNING
+
+    @property
+    def message(self) -> str:
+        text = self.rule.message
+        if self.detail:
+            text = f"{text} ({self.detail})"
+        if not self.confirmed:
+            text = f"{text} [semantic match only, not confirmed by evidence]"
+        return text
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: rule id, path, qualified name and the normalized body.
+
+        The body is the function's text; for module-level code, which changes with every
+        top-level edit, it is the finding's own region.
+        """
+        source = self.snippet if self.unit.kind == "module" else self.unit.text
+        body = _WHITESPACE.sub(" ", source).strip()
+        digest = hashlib.sha256()
+        for part in (self.rule.id, self.unit.path, self.unit.qualname, body):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()[:32]
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A file left out of the scan, and why (counted in the summary, never an error)."""
+
+    path: str
+    reason: str  # "binary", "undecodable", "too large", "minified", "generated", "vendored",
+    # "unsupported language", "syntax errors"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    units_scanned: int
+    files_scanned: int
+    skipped: tuple[Skip, ...]
+    embedded: int  # vectors computed this run (cache misses)
+    model: str
+    warnings: tuple[str, ...] = ()
