@@ -14,7 +14,9 @@ class ReportContext:
 
     repo_root: str  # absolute path of the repository root
     tool_version: str
-    category: str = "auditor"  # SARIF runAutomationDetails id prefix: keeps diff and full runs apart
+    category: str = (
+        "auditor"  # SARIF runAutomationDetails id prefix: keeps diff and full runs apart
+    )
     color: bool = False  # text output only: ANSI colours when writing to a terminal
 
 
