@@ -100,8 +100,8 @@ class Rule:
 
     def evidence_for(self, language: str) -> Evidence | None:
         table = dict(self.evidence)
-        return table.get(language) or table.get(_LANGUAGE_FAMILY.get(language, "")) or table.get(
-            "any"
+        return (
+            table.get(language) or table.get(_LANGUAGE_FAMILY.get(language, "")) or table.get("any")
         )
 
     @property
@@ -141,7 +141,7 @@ class CodeUnit:
 
 @dataclass(frozen=True)
 class Window:
-    """The piece of a unit that is embedded: the whole unit, or an overlapping slice of a long one."""
+    """What is embedded: the whole unit, or an overlapping slice of a long one."""
 
     unit: CodeUnit
     start_line: int

@@ -17,7 +17,7 @@ class Embedder(abc.ABC):
     @property
     @abc.abstractmethod
     def model_id(self) -> str:
-        """The model's name as the backend knows it, e.g. ``sentence-transformers/all-MiniLM-L6-v2``."""
+        """The model's name as the backend knows it (``sentence-transformers/all-MiniLM-L6-v2``)."""
 
     @property
     @abc.abstractmethod
@@ -43,4 +43,5 @@ class Embedder(abc.ABC):
 
 def normalize(vectors: Vectors) -> Vectors:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
+    out: Vectors = (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
+    return out

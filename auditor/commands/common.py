@@ -1,0 +1,53 @@
+"""Flag handling shared by the subcommands: one place turns argparse options into a Config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from auditor import git
+from auditor.config import Config, load_config
+from auditor.model import AuditorError
+
+# Options whose argparse name is also a config key.
+CONFIG_FLAGS = (
+    "format",
+    "output",
+    "fail_on",
+    "precision",
+    "baseline",
+    "include",
+    "exclude",
+    "max_file_bytes",
+    "category",
+    "backend",
+    "base_url",
+    "model",
+    "dimensions",
+    "fallback",
+)
+
+
+def settings(
+    args: argparse.Namespace, environ: Mapping[str, str], cwd: Path, *, need_repo: bool = True
+) -> tuple[Path, Config]:
+    """The repository root (cwd outside a repository when allowed) and the merged config."""
+    root: Path | None
+    try:
+        root = git.repo_root(cwd)
+    except AuditorError:
+        if need_repo:
+            raise
+        root = None
+    flags: dict[str, Any] = {name: getattr(args, name, None) for name in CONFIG_FLAGS}
+    if getattr(args, "rules", None):
+        flags["rules"] = [str(Path(r).resolve()) for r in args.rules]
+    if getattr(args, "quiet", False):
+        flags["progress"] = False
+    config, warnings = load_config(root, environ, flags, getattr(args, "config", None))
+    for warning in warnings:
+        print(f"auditor: warning: {warning}", file=sys.stderr)
+    return root or cwd, config

@@ -1,0 +1,83 @@
+"""The semantic gate: embed texts through the cache, and score code against rules.
+
+A rule is represented by several vectors: its description (embedded as a query) and each of its
+violating examples (embedded as documents, since they are code). A window's score for a rule is its
+best cosine similarity to any of them; the rule's threshold for the active model decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from auditor.cache import VectorCache
+from auditor.embed.base import Embedder, Vectors
+from auditor.model import Rule
+from auditor.progress import Progress
+
+
+def text_hash(kind: str, text: str) -> str:
+    return hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def embed_cached(
+    embedder: Embedder,
+    cache: VectorCache,
+    texts: Sequence[str],
+    *,
+    query: bool = False,
+    progress: Progress | None = None,
+    chunk: int = 256,
+) -> tuple[Vectors, int]:
+    """Vectors for ``texts`` (rows in order) and how many had to be computed.
+
+    Misses are embedded in chunks and each chunk is stored as soon as it is complete, so an
+    interrupted audit keeps what it paid for, and a failing backend leaves nothing half-written.
+    """
+    kind = "query" if query else "doc"
+    hashes = [text_hash(kind, t) for t in texts]
+    key, dims = embedder.key, embedder.dimensions
+    found = cache.get_many(key, dims, hashes)
+    missing = list(dict.fromkeys(h for h in hashes if h not in found))
+    by_hash = dict(zip(hashes, texts, strict=True))
+    uses = Counter(hashes)
+    if progress is not None:
+        progress.advance(len(texts) - sum(uses[h] for h in missing))
+    for start in range(0, len(missing), chunk):
+        part = missing[start : start + chunk]
+        batch = [by_hash[h] for h in part]
+        vectors = embedder.embed_queries(batch) if query else embedder.embed_documents(batch)
+        cache.put_many(key, zip(part, vectors, strict=True))
+        found.update(zip(part, vectors, strict=True))
+        if progress is not None:
+            progress.advance(sum(uses[h] for h in part))
+    out = np.zeros((len(texts), dims), dtype=np.float32)
+    for row, digest in enumerate(hashes):
+        out[row] = found[digest]
+    return out, len(missing)
+
+
+def rule_vectors(
+    embedder: Embedder, cache: VectorCache, rules: Sequence[Rule]
+) -> tuple[dict[str, Vectors], int]:
+    """Per rule id, the stacked vectors of its description and violating examples."""
+    desc_vecs, computed = embed_cached(embedder, cache, [r.description for r in rules], query=True)
+    examples = [ex.code for r in rules for ex in r.violating]
+    ex_vecs, more = embed_cached(embedder, cache, examples)
+    out: dict[str, Vectors] = {}
+    row = 0
+    for i, rule in enumerate(rules):
+        count = len(rule.violating)
+        out[rule.id] = np.vstack([desc_vecs[i : i + 1], ex_vecs[row : row + count]])
+        row += count
+    return out, computed + more
+
+
+def score(vectors: Vectors, rule_vecs: Vectors) -> np.ndarray:
+    """Gate score of each row of ``vectors``: its best cosine to any of the rule's vectors."""
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return (vectors @ rule_vecs.T).max(axis=1)  # type: ignore[no-any-return]

@@ -1,0 +1,214 @@
+"""The pipeline: select -> extract -> embed (cache misses only) -> gate -> confirm -> suppress."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from auditor import evidence, extract, secrets
+from auditor.cache import VectorCache
+from auditor.config import Config
+from auditor.embed.base import Embedder
+from auditor.gate import embed_cached, rule_vectors
+from auditor.git import Target
+from auditor.index import VectorIndex
+from auditor.model import (
+    AuditorError,
+    CodeUnit,
+    Finding,
+    Precision,
+    Rule,
+    ScanResult,
+    Skip,
+    Window,
+)
+from auditor.progress import Progress
+
+SNIPPET_LINES = 8
+
+# `auditor: ignore[rule-id, other-rule]` after a comment marker of any of the supported languages.
+_SUPPRESS = re.compile(r"(?:#|//|/\*|--|<!--|\*)\s*.*?auditor:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")
+
+
+@dataclass
+class _File:
+    target: Target
+    language: str
+    lines: list[str]
+    units: list[CodeUnit] = field(default_factory=list)
+
+
+def _touched(unit: CodeUnit, target: Target) -> bool:
+    if target.changed is None:
+        return True
+    if unit.kind != "module":
+        return target.touches(unit.start_line, unit.end_line)
+    # The module unit spans the file; only its own (non-blank) lines count.
+    rows = unit.text.split("\n")
+    return any(
+        0 <= line - unit.start_line < len(rows) and rows[line - unit.start_line].strip()
+        for line in target.changed
+    )
+
+
+def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[_File], list[Skip]]:
+    """Decode, classify and cut each target into the units that its change touches."""
+    files: list[_File] = []
+    skipped: list[Skip] = []
+    for target in targets:
+        reason = extract.classify(target.path, target.data, max_file_bytes)
+        language = extract.language_for_path(target.path)
+        if reason is not None or language is None:
+            skipped.append(Skip(target.path, reason or "unsupported language"))
+            continue
+        text = target.data.decode("utf-8-sig")
+        units, broken = extract.extract_units(target.path, text, language)
+        if broken:
+            skipped.append(Skip(target.path, "syntax errors"))  # counted; its units still scanned
+        entry = _File(target, language, text.split("\n"))
+        entry.units = [u for u in units if _touched(u, target)]
+        files.append(entry)
+    return files, skipped
+
+
+def _suppressed(rule_id: str, lines: list[str], candidates: Sequence[int]) -> bool:
+    for number in candidates:
+        if 1 <= number <= len(lines):
+            for m in _SUPPRESS.finditer(lines[number - 1]):
+                ids = {part.strip() for part in m.group(1).split(",")}
+                if rule_id in ids:
+                    return True
+    return False
+
+
+def _snippet(unit: CodeUnit, start: int, end: int) -> str:
+    end = min(end, start + SNIPPET_LINES - 1)
+    return secrets.mask_text(unit.lines(start, end), unit.language)
+
+
+def _trim(window: Window) -> tuple[int, int]:
+    """A window's first and last non-blank line: module windows are mostly blank."""
+    rows = window.text.split("\n")
+    filled = [i for i, row in enumerate(rows) if row.strip()]
+    if not filled:
+        return window.start_line, window.end_line
+    return window.start_line + filled[0], window.start_line + filled[-1]
+
+
+@dataclass
+class Scan:
+    """One scan over already-selected targets. Create, then call ``run``."""
+
+    config: Config
+    rules: Sequence[Rule]
+    cache: VectorCache
+    make_embedder: Callable[[], Embedder]
+    fallback: Callable[[], Embedder] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def run(self, targets: Sequence[Target]) -> ScanResult:
+        files, skipped = extract_files(targets, self.config.max_file_bytes)
+        windows = [
+            w
+            for f in files
+            for u in f.units
+            for w in extract.windows(u, self.config.window_lines, self.config.window_overlap)
+        ]
+        languages = {f.language for f in files if f.units}
+        rules = [r for r in self.rules if any(r.applies_to(lang) for lang in languages)]
+        embedder = self.make_embedder()
+        try:
+            candidates, embedded = self._gate(embedder, windows, rules)
+        except AuditorError as exc:
+            if self.fallback is None:
+                raise
+            self.warnings.append(f"{exc}; falling back to the built-in model for this run")
+            embedder.close()
+            embedder = self.fallback()
+            candidates, embedded = self._gate(embedder, windows, rules)
+        by_path = {f.target.path: f for f in files}
+        findings = [f for f in (self._judge(rule, w, s, by_path) for rule, w, s in candidates) if f]
+        findings.sort(key=lambda f: (f.unit.path, f.start_line, f.rule.id))
+        embedder.close()
+        return ScanResult(
+            findings=tuple(findings),
+            rules=tuple(self.rules),
+            units_scanned=sum(len(f.units) for f in files),
+            files_scanned=len(files),
+            skipped=tuple(skipped),
+            embedded=embedded,
+            model=embedder.key,
+            warnings=tuple(self.warnings),
+        )
+
+    def _gate(
+        self, embedder: Embedder, windows: Sequence[Window], rules: Sequence[Rule]
+    ) -> tuple[list[tuple[Rule, Window, float]], int]:
+        """Per (unit, rule), the best window above the rule's threshold and its score."""
+        if not windows or not rules:
+            return [], 0
+        progress = Progress("embedding", len(windows), self.config.progress)
+        try:
+            vectors, embedded = embed_cached(
+                embedder, self.cache, [w.text for w in windows], progress=progress
+            )
+        finally:
+            progress.close()
+        per_rule, more = rule_vectors(embedder, self.cache, rules)
+        index = VectorIndex(embedder.dimensions)
+        index.add(vectors)
+        out: list[tuple[Rule, Window, float]] = []
+        for rule in rules:
+            hits = index.above(per_rule[rule.id], rule.threshold_for(embedder.key))
+            best: dict[int, tuple[Window, float]] = {}
+            for key, sim in hits.items():
+                window = windows[key]
+                if not rule.applies_to(window.unit.language):
+                    continue
+                unit_id = id(window.unit)
+                if unit_id not in best or sim > best[unit_id][1]:
+                    best[unit_id] = (window, sim)
+            out += [(rule, window, sim) for window, sim in best.values()]
+        return out, embedded + more
+
+    def _judge(
+        self, rule: Rule, window: Window, similarity: float, files: dict[str, _File]
+    ) -> Finding | None:
+        unit = window.unit
+        has_evidence = rule.evidence_for(unit.language) is not None
+        confirmed = evidence.confirm(rule, unit) if has_evidence else None
+        # Strict mode drops what evidence rejected (the look-alikes) and what a rule with
+        # evidence elsewhere cannot check here. A rule with no evidence at all (a team's
+        # plain-language rule) still reports from the gate, marked low precision.
+        if (
+            confirmed is None
+            and self.config.precision is Precision.STRICT
+            and (has_evidence or rule.has_evidence)
+        ):
+            return None
+        if confirmed is not None:
+            start, end, detail = confirmed.start_line, confirmed.end_line, confirmed.detail
+        else:
+            (start, end), detail = _trim(window), ""
+        lines = files[unit.path].lines
+        if _suppressed(rule.id, lines, (unit.start_line - 1, start - 1, *range(start, end + 1))):
+            return None
+        return Finding(
+            rule=rule,
+            unit=unit,
+            score=float(np.round(similarity, 4)),
+            start_line=start,
+            end_line=end,
+            confirmed=confirmed is not None,
+            snippet=_snippet(unit, start, end),
+            detail=detail,
+        )
+
+
+def default_rule_dirs(root: Path, shipped: Path) -> list[Path]:
+    local = root / ".auditor" / "rules"
+    return [shipped, local] if local.is_dir() else [shipped]
