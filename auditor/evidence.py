@@ -1,0 +1,224 @@
+"""The confirmation stage: does a candidate unit really contain what the rule describes?
+
+Embedding similarity finds code *about* a topic; it cannot tell ``execute(f"... {name}")`` from
+``execute("... %s", (name,))``. Each rule's evidence (regexes, tree-sitter queries, the
+``secret`` detector) makes that call and pins the lines of the finding.
+
+How evidence is read (see ``model.Evidence``): every ``unless`` pattern must miss, every
+``requires`` pattern must hit somewhere in the unit, and the first ``match`` pattern that hits
+pins the lines. A regex pins the span of its ``(?P<match>...)`` group when it has one, else the
+whole match; a query pins its ``@match`` capture, else all of its captures. With the ``secret``
+detector the first detected secret pins the line (and any ``match`` patterns must also hit).
+Regexes run with ``re.MULTILINE`` on the unit's text.
+
+Matches that start inside a comment (or a Python docstring) never count; comments come from
+the tree-sitter parse, which is cached per unit text and shared by all rules.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tree_sitter
+
+from auditor import grammars
+from auditor.model import AuditorError, CodeUnit, Confirmation, Evidence, Pattern, Rule
+from auditor.secrets import GENERIC, find_secrets, mask
+
+DETECTORS = frozenset({"secret"})
+REGEX_FLAGS = re.MULTILINE
+
+_COMMENT_KINDS = ("comment", "line_comment", "block_comment")
+# Fallback when a language has no grammar: whole lines that start with a comment marker.
+_COMMENT_LINE = re.compile(r"^[ \t]*(?:#|//|/\*|\*|--)")
+# PHP units cut out of a file lack the opening tag the grammar needs; the prefix keeps line
+# numbers (it lands on line 0) and shifts only byte offsets, which are corrected.
+_PHP_PREFIX = "<?php "
+
+
+@dataclass(frozen=True)
+class Region:
+    """A match, as 0-based line offsets within the unit."""
+
+    first: int
+    last: int
+
+
+@functools.cache
+def compiled_regex(source: str) -> re.Pattern[str]:
+    """The compiled form of a regex pattern (``re.error`` if it is invalid)."""
+    return re.compile(source, REGEX_FLAGS)
+
+
+@functools.cache
+def compiled_query(language: str, source: str) -> tree_sitter.Query:
+    """The compiled form of a query for ``language`` (``AuditorError`` if it is invalid)."""
+    try:
+        return tree_sitter.Query(grammars.language(language), source)
+    except tree_sitter.QueryError as exc:
+        raise AuditorError(f"invalid tree-sitter query for {language}: {exc}") from None
+
+
+@functools.cache
+def _comment_query(language: str) -> tree_sitter.Query | None:
+    lang = grammars.language(language)
+    kinds = [kind for kind in _COMMENT_KINDS if lang.id_for_node_kind(kind, True)]
+    patterns = [f"({kind}) @comment" for kind in kinds]
+    if language == "python":
+        patterns.append("(expression_statement . (string) @comment .)")  # docstrings
+    return tree_sitter.Query(lang, "\n".join(patterns)) if patterns else None
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    tree: tree_sitter.Tree
+    offset: int  # bytes prepended to the text before parsing
+    comment_starts: tuple[int, ...]  # character offsets in the unit text, sorted
+    comment_ends: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=128)
+def _parse(language: str, text: str) -> _Parsed:
+    """Parse once per unit text, however many rules look at it."""
+    offset = 0
+    source = text
+    if language == "php" and not text.lstrip().startswith("<?"):
+        source, offset = _PHP_PREFIX + text, len(_PHP_PREFIX)
+    data = source.encode("utf-8", "replace")
+    tree = grammars.parser(language).parse(data)
+    spans: list[tuple[int, int]] = []
+    query = _comment_query(language)
+    if query is not None:
+        to_char = _byte_to_char(text, offset)
+        for node in tree_sitter.QueryCursor(query).captures(tree.root_node).get("comment", []):
+            spans.append((to_char(node.start_byte), to_char(node.end_byte)))
+    spans.sort()
+    return _Parsed(tree, offset, tuple(s for s, _ in spans), tuple(e for _, e in spans))
+
+
+@functools.lru_cache(maxsize=32)
+def _byte_to_char(text: str, offset: int) -> Callable[[int], int]:
+    if text.isascii():
+        return lambda position: max(0, position - offset)
+    table: list[int] = []
+    for index, char in enumerate(text):
+        table.extend([index] * len(char.encode("utf-8", "replace")))
+    table.append(len(text))
+    return lambda position: table[max(0, min(position - offset, len(table) - 1))]
+
+
+@functools.lru_cache(maxsize=128)
+def _comment_lines(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for line in _COMMENT_LINE.finditer(text):
+        end = text.find("\n", line.start())
+        starts.append(line.start())
+        ends.append(len(text) if end < 0 else end)
+    return tuple(starts), tuple(ends)
+
+
+class _Unit:
+    """One unit's text; its parse tree and comments come from a cache shared by all rules."""
+
+    def __init__(self, unit: CodeUnit) -> None:
+        self.text = unit.text
+        self.language = unit.language
+        self.has_grammar = unit.language in grammars.GRAMMARS
+
+    def in_comment(self, position: int) -> bool:
+        if self.has_grammar:
+            parsed = _parse(self.language, self.text)
+            starts, ends = parsed.comment_starts, parsed.comment_ends
+        else:
+            starts, ends = _comment_lines(self.text)
+        index = bisect.bisect_right(starts, position) - 1
+        return index >= 0 and position < ends[index]
+
+    # -- patterns ------------------------------------------------------------------------
+
+    def find(self, pattern: Pattern) -> Region | None:
+        """The first match of ``pattern`` outside comments, or None."""
+        if pattern.kind == "regex":
+            return self._find_regex(compiled_regex(pattern.source))
+        return self._find_query(compiled_query(self.language, pattern.source))
+
+    def _find_regex(self, regex: re.Pattern[str]) -> Region | None:
+        group = "match" if "match" in regex.groupindex else 0
+        for found in regex.finditer(self.text):
+            start, end = found.span(group)
+            if start < 0 or self.in_comment(found.start()):
+                continue
+            last = max(start, end - 1)  # a match ending in a newline stays on its line
+            return Region(self.text.count("\n", 0, start), self.text.count("\n", 0, last))
+        return None
+
+    def _char(self, byte_offset: int) -> int:
+        parsed = _parse(self.language, self.text)
+        return _byte_to_char(self.text, parsed.offset)(byte_offset)
+
+    def _find_query(self, query: tree_sitter.Query) -> Region | None:
+        best: tuple[int, Region] | None = None
+        for _, captures in tree_sitter.QueryCursor(query).matches(
+            _parse(self.language, self.text).tree.root_node
+        ):
+            nodes = captures.get("match") or [n for group in captures.values() for n in group]
+            if not nodes:
+                continue
+            node = min(nodes, key=lambda n: n.start_byte)
+            if self.in_comment(self._char(node.start_byte)):
+                continue
+            last = max(n.end_point.row for n in nodes) if "match" not in captures else None
+            region = Region(node.start_point.row, node.end_point.row if last is None else last)
+            if best is None or node.start_byte < best[0]:
+                best = (node.start_byte, region)
+        return None if best is None else best[1]
+
+
+def confirm(rule: Rule, unit: CodeUnit) -> Confirmation | None:
+    """Confirm ``rule`` in ``unit`` from the rule's evidence for the unit's language.
+
+    Returns the pinned lines (file line numbers), or None when the evidence does not confirm.
+    A rule without evidence for the language also gives None; callers tell the two apart with
+    ``rule.evidence_for(unit.language) is None``.
+    """
+    evidence = rule.evidence_for(unit.language)
+    if evidence is None:
+        return None
+    return confirm_evidence(evidence, unit)
+
+
+def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> Confirmation | None:
+    """Apply one language's evidence to ``unit`` (see ``confirm``)."""
+    view = _Unit(unit)
+    if any(view.find(pattern) is not None for pattern in evidence.unless):
+        return None
+    if any(view.find(pattern) is None for pattern in evidence.requires):
+        return None
+    region: Region | None = None
+    for pattern in evidence.match:
+        region = view.find(pattern)
+        if region is not None:
+            break
+    if evidence.match and region is None:
+        return None
+    detail = ""
+    if evidence.detector == "secret":
+        hits = [
+            hit
+            for hit in find_secrets(unit.text, unit.language)
+            if hit.kind != GENERIC or not view.in_comment(hit.start)
+        ]
+        if not hits:
+            return None
+        region = Region(hits[0].line, hits[0].line)
+        detail = f"secret {mask(hits[0].value)}"
+    elif evidence.detector is not None:
+        raise AuditorError(f"unknown evidence detector {evidence.detector!r}")
+    if region is None:
+        return None
+    return Confirmation(unit.start_line + region.first, unit.start_line + region.last, detail)
