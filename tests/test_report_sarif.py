@@ -42,7 +42,6 @@ def test_header_and_run():
     driver = run["tool"]["driver"]
     assert driver["name"] == "auditor"
     assert driver["version"] == "0.1.0"
-    assert driver["informationUri"].startswith("https://")
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
     assert run["automationDetails"] == {"id": "auditor-full/"}
     assert run["columnKind"] == "utf16CodeUnits"

@@ -8,6 +8,7 @@ from auditor.report.base import ReportContext, Reporter
 from auditor.report.github import GithubReporter
 from auditor.report.html import HtmlReporter
 from auditor.report.json import JsonReporter
+from auditor.report.markdown import MarkdownReporter
 from auditor.report.sarif import SarifReporter
 from auditor.report.text import TextReporter
 
@@ -18,6 +19,7 @@ class Format(enum.Enum):
     SARIF = "sarif"
     GITHUB = "github"
     HTML = "html"
+    MARKDOWN = "markdown"
 
 
 REPORTERS: dict[Format, type[Reporter]] = {
@@ -26,6 +28,7 @@ REPORTERS: dict[Format, type[Reporter]] = {
     Format.SARIF: SarifReporter,
     Format.GITHUB: GithubReporter,
     Format.HTML: HtmlReporter,
+    Format.MARKDOWN: MarkdownReporter,
 }
 
 

@@ -7,10 +7,13 @@ template as plain data and are escaped by Jinja2 (autoescape on); snippets are u
 from __future__ import annotations
 
 import os
+import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from auditor.model import Finding, ScanResult, Severity, Skip
 from auditor.report.base import ReportContext, Reporter
@@ -54,7 +57,7 @@ class Row:
     message: str
     snippet: list[tuple[int, str]]
     snippet_hidden: int
-    help: str
+    help: Markup
     cwes: list[Link]
     baseline_state: str
     fingerprint: str
@@ -106,7 +109,8 @@ def page_data(result: ScanResult, context: ReportContext) -> dict[str, Any]:
 
 
 def _row(order: int, finding: Finding) -> Row:
-    rows = finding.snippet.expandtabs(4).rstrip().split("\n")
+    # Dedented like the text report: the excerpt's shared indentation says nothing.
+    rows = textwrap.dedent(finding.snippet.expandtabs(4)).rstrip().split("\n")
     if rows == [""]:
         rows = []
     shown = rows[:SNIPPET_LINES]
@@ -129,7 +133,7 @@ def _row(order: int, finding: Finding) -> Row:
         message=printable(finding.message),
         snippet=[(finding.start_line + i, printable(text)) for i, text in enumerate(shown)],
         snippet_hidden=len(rows) - len(shown),
-        help=finding.rule.help,
+        help=help_html(finding.rule.help),
         cwes=[Link(cwe, cwe_url(cwe)) for cwe in finding.rule.cwe],
         baseline_state=finding.baseline_state,
         fingerprint=finding.fingerprint,
@@ -168,3 +172,71 @@ def _rank(level: Severity) -> int:
 def _skipped(skipped: tuple[Skip, ...]) -> list[tuple[str, str]]:
     ordered = sorted(skipped, key=lambda s: (s.path, s.reason))[:SKIPPED_LISTED]
     return [(printable(skip.path), skip.reason) for skip in ordered]
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_BULLET = re.compile(r"^\s*[-*]\s+")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def help_html(text: str) -> Markup:
+    """A rule's help, written in Markdown, as a small safe subset of HTML.
+
+    Paragraphs, bullet lists, fenced code blocks, ``inline code`` and **bold**; anything
+    else stays text. Every piece of the source is escaped before our own tags are added, so
+    a rule (which a pull request may bring) cannot put markup or links on the page.
+    """
+    out: list[str] = []
+    paragraph: list[str] = []
+    items: list[list[str]] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+            paragraph.clear()
+        if items:
+            lis = "".join(f"<li>{_inline(' '.join(item))}</li>" for item in items)
+            out.append(f"<ul>{lis}</ul>")
+            items.clear()
+
+    lines = text.expandtabs(4).split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        fence = _FENCE.match(line)
+        if fence:
+            flush()
+            code: list[str] = []
+            while index < len(lines) and not lines[index].strip().startswith(fence.group(1)):
+                code.append(lines[index])
+                index += 1
+            index += 1  # the closing fence
+            body = escape(textwrap.dedent("\n".join(code)).strip("\n"))
+            out.append(f'<pre class="code"><code>{body}</code></pre>')
+        elif not line.strip():
+            flush()
+        elif _BULLET.match(line):
+            if paragraph:
+                flush()
+            items.append([_BULLET.sub("", line).strip()])
+        elif items and line.startswith(" "):
+            items[-1].append(line.strip())
+        else:
+            if items:
+                flush()
+            paragraph.append(line.strip())
+    flush()
+    return Markup("\n".join(out))
+
+
+def _inline(text: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(_BOLD.sub(r"<strong>\1</strong>", str(escape(text[last : match.start()]))))
+        parts.append(f"<code>{escape(match.group(2).strip())}</code>")
+        last = match.end()
+    parts.append(_BOLD.sub(r"<strong>\1</strong>", str(escape(text[last:]))))
+    return "".join(parts)
