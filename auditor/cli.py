@@ -16,6 +16,7 @@ from auditor.commands import baseline_cmd, merge_cmd, rules_cmd, serve_cmd
 from auditor.commands.common import settings
 from auditor.model import AuditorError
 from auditor.output import parse_also, write_report
+from auditor.report import Format
 from auditor.scan import Scan, default_rule_dirs
 from auditor.select import Mode, Selection, parse_shard, select
 from auditor.session import open_session
@@ -85,9 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="functions changed between two refs; BASE...HEAD uses the merge base (pull requests)",
     )
     which.add_argument("--all", action="store_true", help="every tracked file (full audit)")
-    scan.add_argument(
-        "--format", choices=["text", "json", "sarif", "github", "html"], help="output format (text)"
-    )
+    scan.add_argument("--format", choices=[f.value for f in Format], help="output format (text)")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report here, not stdout")
     scan.add_argument(
         "--also",

@@ -12,6 +12,7 @@ from typing import Any
 import platformdirs
 
 from auditor.model import AuditorError, Precision, Severity
+from auditor.report import Format
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "precision": lambda v: Precision(_choice("strict", "broad")(v)),
     "fail_on": lambda v: Severity.parse(_str(v)),
-    "format": _choice("text", "json", "sarif", "github", "html"),
+    "format": _choice(*(f.value for f in Format)),
     "output": _optional(_str),
     "rules": _globs,
     "include": _globs,

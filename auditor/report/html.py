@@ -2,6 +2,8 @@
 
 The page carries no timestamp, so the same scan gives the same file. All values reach the
 template as plain data and are escaped by Jinja2 (autoescape on); snippets are untrusted.
+The one exception is a rule's help, which ``help_html`` turns from Markdown into a few tags
+after escaping every piece of it.
 """
 
 from __future__ import annotations
