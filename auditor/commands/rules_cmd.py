@@ -7,8 +7,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from auditor.calibrate import calibrate, write_thresholds
 from auditor.commands.common import settings
-from auditor.model import Rule
+from auditor.corpus import load_corpus, select_split
+from auditor.model import AuditorError, Rule
+from auditor.rules import THRESHOLDS_FILE
 from auditor.ruletest import test_rules
 from auditor.scan import default_rule_dirs
 from auditor.session import Session, open_session
@@ -29,6 +32,34 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     )
     add_common(test)
     test.set_defaults(func=cmd_test)
+    calibrate = actions.add_parser(
+        "calibrate",
+        help="set each rule's gate threshold for the active model from labeled data",
+        description="Scores each rule's violating examples (each without itself) and, with "
+        "--corpus, the labeled corpus's violating units, and picks per rule the highest "
+        "threshold that keeps --recall of them. Writes thresholds.yaml in the rule pack, keyed "
+        "by model@dimensions, so each model keeps its own thresholds.",
+    )
+    calibrate.add_argument(
+        "--corpus", type=Path, help="labeled corpus directory (format: tests/corpus/README.md)"
+    )
+    calibrate.add_argument(
+        "--split",
+        choices=["calibration", "held-out", "all"],
+        default="calibration",
+        help="which half of the corpus to calibrate on (calibration; keep held-out for testing)",
+    )
+    calibrate.add_argument(
+        "--recall", type=float, default=0.95, help="gate recall to keep on violations (0.95)"
+    )
+    calibrate.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="thresholds file to update (default: thresholds.yaml in the first rule directory)",
+    )
+    add_common(calibrate)
+    calibrate.set_defaults(func=cmd_calibrate)
 
 
 def _session_rules(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[Path, Any]:
@@ -75,3 +106,25 @@ def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         f"{checked - len(failures)} of {checked} examples pass on {key}"
     )
     return 1 if failures else 0
+
+
+def cmd_calibrate(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    if not 0.0 < args.recall <= 1.0:
+        raise AuditorError(f"--recall {args.recall}: expected a number in (0, 1]")
+    root, config = _session_rules(args, environ)
+    entries = select_split(load_corpus(args.corpus), args.split) if args.corpus else []
+    with open_session(root, config) as session:
+        rules = _load(session)
+        embedder = session.embedder()
+        found = calibrate(rules, embedder, session.cache, entries, args.recall)
+        key = embedder.key
+        embedder.close()
+    target = args.output or Path(rules[0].source).parent / THRESHOLDS_FILE
+    for rule in rules:
+        if rule.id in found:
+            value, support = found[rule.id]
+            old = rule.threshold_for(key)
+            print(f"{rule.id:<28} {old:.3f} -> {value:.3f}  ({support} violations)")
+    write_thresholds(target, key, {rule_id: value for rule_id, (value, _) in found.items()})
+    print(f"wrote thresholds for {key} to {target}")
+    return 0
