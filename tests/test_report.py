@@ -9,7 +9,7 @@ import re
 import pytest
 
 from auditor.model import Severity, Skip
-from auditor.report import REPORTERS, Format, Reporter, get_reporter
+from auditor.report import REPORTERS, Format, Reporter, get_reporter, reporter_class
 from auditor.report.github import MAX_PER_LEVEL, escape_data, escape_property
 from auditor.report.text import printable
 from tests.report_factories import (
@@ -34,7 +34,7 @@ def test_every_format_has_a_reporter():
     for fmt in Format:
         reporter = get_reporter(fmt)
         assert isinstance(reporter, Reporter)
-        assert isinstance(reporter, REPORTERS[fmt])
+        assert isinstance(reporter, reporter_class(fmt))
 
 
 @pytest.mark.parametrize("fmt", list(Format))

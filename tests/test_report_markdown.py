@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 from auditor.model import Severity, Skip
-from auditor.report import REPORTERS, Format, get_reporter
+from auditor.report import Format, get_reporter, reporter_class
 from auditor.report.markdown import MAX_FINDINGS, MarkdownReporter, cell, code
 from tests.report_factories import (
     CONTEXT,
@@ -38,7 +38,7 @@ def table_rows(markdown: str, header: str) -> list[list[str]]:
 
 def test_registered():
     assert Format("markdown") is Format.MARKDOWN
-    assert REPORTERS[Format.MARKDOWN] is MarkdownReporter
+    assert reporter_class(Format.MARKDOWN) is MarkdownReporter
 
 
 def test_heading_and_counts():

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from auditor.model import AuditorError
-from auditor.report.sarif import FINGERPRINT_KEY, SARIF_VERSION, SCHEMA_URI, TOOL_NAME
+from auditor.report.sarif_ids import FINGERPRINT_KEY, SARIF_VERSION, SCHEMA_URI, TOOL_NAME
 
 _DedupKey = tuple[str, object, object, object]
 

@@ -19,12 +19,9 @@ from jschema_to_python.to_json import to_json
 
 from auditor.model import Finding, Rule, ScanResult, Severity, Skip
 from auditor.report.base import ReportContext, Reporter
+from auditor.report.sarif_ids import FINGERPRINT_KEY, SARIF_VERSION, SCHEMA_URI, TOOL_NAME
 from auditor.report.text import plural, skip_counts, sort_key
 
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_VERSION = "2.1.0"
-TOOL_NAME = "auditor"
-FINGERPRINT_KEY = "auditor/v1"
 SRCROOT = "%SRCROOT%"
 
 # GitHub maps these onto critical/high/medium/low (>= 9.0, >= 7.0, >= 4.0, > 0).
