@@ -28,8 +28,11 @@ def exit_code(result: ScanResult, config: Config) -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` in one step, so a failed run never leaves half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise AuditorError(f"cannot write {path}: {exc.strerror}; check the path") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
