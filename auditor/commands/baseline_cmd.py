@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     create.add_argument(
         "-o",
         "--output",
+        dest="baseline_output",
         type=Path,
         default=Path(".auditor-baseline.json"),
         help="baseline file (.auditor-baseline.json)",
@@ -46,6 +48,11 @@ def cmd_create(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         result = Scan(
             config, rules, session.cache, session.embedder, session.fallback, session.warnings
         ).run(targets)
-    write_atomic(args.output, baseline.render(result))
-    print(f"auditor: baseline of {len(result.findings)} findings written to {args.output}")
+    write_atomic(args.baseline_output, baseline.render(result))
+    if not args.quiet:
+        count = len(result.findings)
+        print(
+            f"auditor: baseline of {count} findings written to {args.baseline_output}",
+            file=sys.stderr,
+        )
     return 0
