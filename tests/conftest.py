@@ -55,7 +55,10 @@ def write(repo: Path, name: str, text: str) -> Path:
 
 
 def run_cli(
-    repo: Path, args: list[str], cache: Path, monkeypatch: pytest.MonkeyPatch,
+    repo: Path,
+    args: list[str],
+    cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
     env: dict[str, str] | None = None,
 ) -> int:
     monkeypatch.chdir(repo)

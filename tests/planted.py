@@ -27,7 +27,7 @@ def fetch_invoice(url: str) -> dict:
     return response.json()
 '''
 
-PY_GEOMETRY = '''import math
+PY_GEOMETRY = """import math
 
 
 def area_of_circle(radius: float) -> float:
@@ -45,9 +45,9 @@ def slugify(title: str) -> str:
 
 def clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
-'''
+"""
 
-JS_ROUTES = '''const { exec } = require("child_process");
+JS_ROUTES = """const { exec } = require("child_process");
 const express = require("express");
 
 const app = express();
@@ -67,9 +67,9 @@ function capitalize(word) {
 }
 
 module.exports = { app, capitalize };
-'''
+"""
 
-JAVA_ACCOUNTS = '''package com.example.accounts;
+JAVA_ACCOUNTS = """package com.example.accounts;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -87,13 +87,13 @@ public class PasswordStore {
         return 2 * (width + height);
     }
 }
-'''
+"""
 
-HARMLESS = '''
+HARMLESS = """
 
 def midpoint(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-'''
+"""
 
 # (path, rule id, CWE, the line the finding must point at)
 EXPECTED = [
