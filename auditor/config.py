@@ -120,7 +120,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "api_key": _optional(_str),
     "dimensions": _optional(_int),
     "request_dimensions": _bool,
-    "instruction": _optional(_str),
+    "instruction": _str,  # "" is meaningful: send queries without any instruction
     "batch_size": _int,
     "concurrency": _int,
     "timeout": _float,
