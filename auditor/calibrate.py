@@ -76,13 +76,17 @@ def calibrate(
     per_rule, _ = rule_vectors(embedder, cache, rules)
     out: dict[str, tuple[float, int]] = {}
     for rule in rules:
-        positives = [scores[e.id][rule.id] for e in entries if rule.id in e.labels]
-        positives += example_scores(rule, per_rule[rule.id])
+        examples = example_scores(rule, per_rule[rule.id])
+        positives = [scores[e.id][rule.id] for e in entries if rule.id in e.labels] + examples
         if not positives:
             continue
-        # The largest threshold that still keeps `recall` of the positives above it.
+        # The largest threshold that still keeps `recall` of the positives above it, and never
+        # one that a rule's own violating example misses (`auditor rules test` holds rules to
+        # their examples).
         keep = max(1, math.ceil(recall * len(positives)))
         cut = sorted(positives, reverse=True)[keep - 1]
+        if examples:
+            cut = min(cut, *examples)
         threshold = min(CEILING, max(FLOOR, math.floor(cut * 1000) / 1000))
         out[rule.id] = (threshold, len(positives))
     return out

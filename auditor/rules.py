@@ -195,6 +195,29 @@ def check_queries(rules: Sequence[Rule]) -> list[str]:
     return problems
 
 
+def check_regexes(rules: Sequence[Rule]) -> list[str]:
+    """Compile every evidence regex; one message per failure.
+
+    Rules from a team's directories are checked at load; the shipped pack's are compiled on
+    first use, so `auditor rules test` checks them all here.
+    """
+    problems: list[str] = []
+    for rule in rules:
+        for language, ev in rule.evidence:
+            for part in _EVIDENCE_KEYS[:3]:
+                for index, pattern in enumerate(getattr(ev, part)):
+                    if pattern.kind != "regex":
+                        continue
+                    try:
+                        evidence.compiled_regex(pattern.source)
+                    except re.error as exc:
+                        problems.append(
+                            f"{_show(Path(rule.source))}: key "
+                            f"'evidence.{language}.{part}[{index}].regex': {exc}"
+                        )
+    return problems
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 

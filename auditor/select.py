@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pathspec
 
@@ -58,7 +57,7 @@ def _relative(root: Path, cwd: Path, paths: Sequence[str]) -> tuple[str, ...]:
 
 def _filters(
     root: Path, include: Sequence[str], exclude: Sequence[str]
-) -> tuple[pathspec.PathSpec[Any] | None, pathspec.PathSpec[Any]]:
+) -> tuple[pathspec.GitIgnoreSpec | None, pathspec.GitIgnoreSpec]:
     ignore_lines = list(exclude)
     ignore_file = root / ".auditorignore"
     if ignore_file.is_file():
@@ -66,8 +65,8 @@ def _filters(
             ignore_lines += ignore_file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise AuditorError(f"{ignore_file}: cannot read ({exc}); fix or remove it") from None
-    inc = pathspec.PathSpec.from_lines("gitwildmatch", include) if include else None
-    return inc, pathspec.PathSpec.from_lines("gitwildmatch", ignore_lines)
+    inc = pathspec.GitIgnoreSpec.from_lines(include) if include else None
+    return inc, pathspec.GitIgnoreSpec.from_lines(ignore_lines)
 
 
 def select(

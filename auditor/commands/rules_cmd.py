@@ -11,7 +11,7 @@ from auditor.calibrate import calibrate, write_thresholds
 from auditor.commands.common import settings
 from auditor.corpus import load_corpus, select_split
 from auditor.model import AuditorError, Rule
-from auditor.rules import THRESHOLDS_FILE
+from auditor.rules import THRESHOLDS_FILE, check_queries, check_regexes
 from auditor.ruletest import test_rules
 from auditor.scan import default_rule_dirs
 from auditor.session import Session, open_session
@@ -55,6 +55,7 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     calibrate.add_argument(
         "-o",
         "--output",
+        dest="thresholds_output",
         type=Path,
         help="thresholds file to update (default: thresholds.yaml in the first rule directory)",
     )
@@ -91,10 +92,13 @@ def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     root, config = _session_rules(args, environ)
     with open_session(root, config) as session:
         rules = _load(session)
+        problems = check_queries(rules) + check_regexes(rules)
         embedder = session.embedder()
         failures, checked = test_rules(rules, embedder, session.cache)
         key = embedder.key
         embedder.close()
+    for problem in problems:
+        print(f"FAIL {problem}")
     for failure in failures:
         print(
             f"FAIL {failure.rule_id}: {failure.kind} example {failure.index} "
@@ -105,7 +109,7 @@ def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         f"{len(rules) - len(failed_rules)} of {len(rules)} rules pass; "
         f"{checked - len(failures)} of {checked} examples pass on {key}"
     )
-    return 1 if failures else 0
+    return 1 if failures or problems else 0
 
 
 def cmd_calibrate(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
@@ -119,7 +123,7 @@ def cmd_calibrate(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         found = calibrate(rules, embedder, session.cache, entries, args.recall)
         key = embedder.key
         embedder.close()
-    target = args.output or Path(rules[0].source).parent / THRESHOLDS_FILE
+    target = args.thresholds_output or Path(rules[0].source).parent / THRESHOLDS_FILE
     for rule in rules:
         if rule.id in found:
             value, support = found[rule.id]

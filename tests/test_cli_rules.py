@@ -1,0 +1,95 @@
+"""The rule commands and path filters through the CLI, on the real built-in model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from auditor.cli import main
+from tests import planted
+from tests.conftest import REPO_ROOT, git, run_cli, write
+
+
+def test_rules_list_shows_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "list"], {}) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:3] == ["ID", "SEVERITY", "CWE"]
+    for rule in (REPO_ROOT / "rules").glob("*.yaml"):
+        if rule.name != "thresholds.yaml":
+            assert rule.stem in out
+
+
+def test_rules_test_passes_on_the_shipped_pack(
+    shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["rules", "test"], {"AUDITOR_CACHE_DIR": str(shared_cache)}) == 0
+    assert "15 of 15 rules pass" in capsys.readouterr().out
+
+
+def test_rules_test_fails_a_rule_whose_safe_example_is_reported(
+    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule = {
+        "id": "eval-anything",
+        "title": "Code evaluated at run time",
+        "description": "A string is evaluated as Python code with eval.",
+        "severity": "warning",
+        "cwe": ["CWE-95"],
+        "threshold": 0.1,
+        "message": "eval of a string",
+        "help": "Do not eval.",
+        "examples": {
+            "violating": [
+                {"language": "python", "code": "def run(expr):\n    return eval(expr)\n"},
+                {"language": "python", "code": "def calc(s):\n    return eval(s, {})\n"},
+            ],
+            "safe": [{"language": "python", "code": "def run(expr):\n    return eval('1+1')\n"}],
+        },
+        "evidence": {"python": {"match": [{"regex": r"\beval\("}]}},
+    }
+    (tmp_path / "eval-anything.yaml").write_text(yaml.safe_dump(rule))
+    env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
+    assert main(["rules", "test", "--rules", str(tmp_path)], env) == 1
+    out = capsys.readouterr().out
+    assert "FAIL eval-anything: safe example 0 (python): would be reported" in out
+
+
+def test_rules_calibrate_writes_per_model_thresholds(
+    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "thresholds.yaml"
+    env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
+    args = [
+        "rules",
+        "calibrate",
+        "--corpus",
+        str(REPO_ROOT / "tests" / "corpus"),
+        "-o",
+        str(target),
+    ]
+    assert main(args, env) == 0
+    table = yaml.safe_load(target.read_text())
+    values = table["sentence-transformers/all-MiniLM-L6-v2@384"]
+    assert set(values) >= {"sql-injection", "hardcoded-secret", "xss"}
+    assert all(0.05 <= v <= 0.95 for v in values.values())
+    assert "sql-injection" in capsys.readouterr().out
+
+
+def test_exclude_and_auditorignore_skip_paths(
+    repo: Path,
+    shared_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write(repo, "app/service.py", planted.PY_SERVICE)
+    write(repo, "fixtures/service.py", planted.PY_SERVICE)
+    write(repo, "vendorish/service.py", planted.PY_SERVICE)
+    write(repo, ".auditorignore", "# test data\nfixtures/\n")
+    git(repo, "add", ".")
+    args = ["scan", "--all", "--format", "json", "--exclude", "vendorish/**"]
+    assert run_cli(repo, args, shared_cache, monkeypatch) == 1
+    paths = {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert paths == {"app/service.py"}
