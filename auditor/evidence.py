@@ -195,16 +195,18 @@ def confirm(rule: Rule, unit: CodeUnit) -> Confirmation | None:
 def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> Confirmation | None:
     """Apply one language's evidence to ``unit`` (see ``confirm``)."""
     view = _Unit(unit)
-    if any(view.find(pattern) is not None for pattern in evidence.unless):
-        return None
-    if any(view.find(pattern) is None for pattern in evidence.requires):
-        return None
+    # All three must hold, so the most selective test goes first: most candidates that pass
+    # the gate have no match at all, and then requires/unless never run.
     region: Region | None = None
     for pattern in evidence.match:
         region = view.find(pattern)
         if region is not None:
             break
     if evidence.match and region is None:
+        return None
+    if any(view.find(pattern) is None for pattern in evidence.requires):
+        return None
+    if any(view.find(pattern) is not None for pattern in evidence.unless):
         return None
     detail = ""
     if evidence.detector == "secret":

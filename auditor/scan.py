@@ -131,6 +131,8 @@ class Scan:
             embedder = self.fallback()
             candidates, embedded = self._gate(embedder, windows, rules)
         by_path = {f.target.path: f for f in files}
+        # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
+        candidates.sort(key=lambda c: (c[1].unit.path, c[1].unit.start_line, c[0].id))
         findings = [f for f in (self._judge(rule, w, s, by_path) for rule, w, s in candidates) if f]
         findings.sort(key=lambda f: (f.unit.path, f.start_line, f.rule.id))
         embedder.close()
