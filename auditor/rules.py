@@ -403,13 +403,14 @@ def _patterns(
             raise AuditorError(f"{where}: key '{here}.{kind}': unknown key (allowed: regex, query)")
         if not isinstance(source, str) or not source.strip():
             raise AuditorError(f"{where}: key '{here}.{kind}': expected a non-empty string")
-        if kind == "regex" and check:
-            try:
-                evidence.compiled_regex(source)
-            except re.error as exc:
-                raise AuditorError(
-                    f"{where}: key '{here}.regex': invalid regex for {language}: {exc}"
-                ) from None
+        if kind == "regex":
+            if check:
+                try:
+                    evidence.compiled_regex(source)
+                except re.error as exc:
+                    raise AuditorError(
+                        f"{where}: key '{here}.regex': invalid regex for {language}: {exc}"
+                    ) from None
         elif language == "any":
             raise AuditorError(
                 f"{where}: key '{here}.query': a tree-sitter query needs a language; "

@@ -358,3 +358,20 @@ def test_empty_thresholds_file(tmp_path: Path) -> None:
     path = tmp_path / "thresholds.yaml"
     path.write_text("", encoding="utf-8")
     assert load_thresholds(path) == {}
+
+
+def test_shipped_pack_loads_regexes_under_any(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped pack skips regex compilation at load; an `any` regex must still load there.
+    from auditor import rules as rules_module
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "r.yaml").write_text(
+        "id: r\ntitle: t\ndescription: d\nseverity: note\nthreshold: 0.3\nmessage: m\nhelp: h\n"
+        "evidence:\n  any:\n    match: [{regex: 'x+'}]\n"
+    )
+    monkeypatch.setattr(rules_module, "shipped_rules_dir", lambda: pack)
+    (rule,) = rules_module.load_rules([pack])
+    assert rule.evidence_for("go") is not None
