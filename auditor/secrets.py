@@ -63,25 +63,69 @@ _FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SECRET_NAME = (
     r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|client[_-]?secret|auth[_-]?(?:token|key|header)|authorization|credentials?"
-    r"|signing[_-]?key|encryption[_-]?key)"
+    r"|(?:signing|encryption|jwt|hmac|session|master|cipher|aes|crypto)[_-]?key)"
 )
 _PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase)?|pwd")
-# name, optionally quoted or a PHP variable, then = := : => and a string literal.
+# name, optionally quoted (or a quoted key in a subscript) or a PHP variable, then = := : =>
+# and a string literal, possibly wrapped in a bytes/buffer conversion.
 _ASSIGNMENT = re.compile(
     r"""(?ix)
     (?<![\w.$@-])(?P<name>[$@]?[\w.-]*"""
     + _SECRET_NAME
     + r"""[\w.-]*)
-    ["']?\s*
+    ["']?\]?\s*
     (?: : \s* [\w.<>\[\]|]+ \s* (?==) )?    # a type annotation: `apiKey: string = "..."`
-    (?: :=  |  =>  |  (?<![=!<>:])=(?![=>])  |  : (?!:) )
+    (?: :=  |  =>  |  (?<![=!<>:])=(?![=>])  |  : (?!:)  |  \|\|  |  \?\? )
     \s*
+    (?: (?-i:\[\]byte|Buffer\.from|bytes|String|SecretStr|GetBytes|getBytes) \s* \( \s*
+      | new \s+ String \s* \( \s* )?
     (?:[rbuRBU]{1,2})?
     (?P<quote>["'`])
     (?P<value>(?:(?!(?P=quote))[^\\\n]|\\.){1,200})
     (?P=quote)
     """
 )
+# A quoted credential key followed by its literal value as the next argument:
+# `props.put("mail.smtp.password", "...")`, `headers.set("X-Api-Key", "...")`.
+_KEYED_ARGUMENT = re.compile(
+    r"""(?ix)
+    (?P<q>["'])(?P<name>[\w.-]*"""
+    + _SECRET_NAME
+    + r"""[\w.-]*)(?P=q) \s* , \s*
+    (?P<quote>["'`])
+    (?P<value>(?:(?!(?P=quote))[^\\\n]|\\.){1,200})
+    (?P=quote)
+    """
+)
+# A literal password handed to an API that takes a user name and a password (the password is
+# the literal right after the user name's): `new PasswordAuthentication("bob", "...")`,
+# `DriverManager.getConnection(url, "app", "...")`, `auth=("bob", "...")`.
+_CREDENTIAL_CALL = re.compile(
+    r"""(?x)
+    (?: \b(?:PasswordAuthentication|NetworkCredential|UsernamePasswordCredentials
+          |UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|SetBasicAuth
+          |basicAuth|PlainAuth|getConnection|PDO|mysqli_connect|mysqli|login|simple_bind_s
+          |simple_bind|bind_s|ldap_bind)\s*\(
+      | \bauth\s*[=:]\s*[(\[] )
+    (?:(?:"[^"\n]*"|'[^'\n]*'|[^;()\n"'])*?,)?\s*
+    ["'][^"'\n]*["']\s*,\s*
+    (?P<quote>["'])
+    (?P<value>(?:(?!(?P=quote))[^\\\n]|\\.){1,200})
+    (?P=quote)
+    """
+)
+# `Password=...;` inside an ADO.NET/ODBC style connection string, and `password=` in a URL query.
+_KEY_VALUE_PASSWORD = re.compile(
+    r"""(?ix)
+    (?: (?:server|data\s+source|host|user\s*id|uid|username|user|database|initial\s+catalog|dbname)
+        \s*=[^;"'\n]*;[^"'\n]*?
+      | [?&] )
+    \b(?:password|pwd)\s*=\s*
+    (?P<value>(?![{$%<])[^;"'`\s&{}()+]+)
+    """
+)
+_AUTH_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|bot)\s+")
+
 # Names built from a credential word that hold something else.
 _NOT_A_SECRET_NAME = re.compile(
     r"(?i)(?:_|-|^|\.)(?:name|names|type|kind|field|key_?name|header|url|uri|path|file|dir|"
@@ -201,9 +245,21 @@ def find_secrets(text: str, language: str) -> list[SecretHit]:
                 continue
             taken.append((start, end))
             hits.append(SecretHit(text.count("\n", 0, start), value, kind, start, end))
-    for found in _ASSIGNMENT.finditer(text):
-        name, value = found.group("name"), found.group("value")
-        start, end = found.start("value"), found.end("value")
+    named = [
+        (found, found.group("name"))
+        for regex in (_ASSIGNMENT, _KEYED_ARGUMENT)
+        for found in regex.finditer(text)
+    ]
+    named += [
+        (found, "password")
+        for regex in (_CREDENTIAL_CALL, _KEY_VALUE_PASSWORD)
+        for found in regex.finditer(text)
+    ]
+    for found, name in named:
+        value, start, end = found.group("value"), found.start("value"), found.end("value")
+        scheme = _AUTH_SCHEME.match(value)
+        if scheme:  # "Bearer <token>": judge the token
+            value, start = value[scheme.end() :], start + scheme.end()
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         if _NOT_A_SECRET_NAME.search(name) or is_placeholder(value):
