@@ -13,7 +13,7 @@ from auditor import evidence, extract, secrets
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder
-from auditor.gate import embed_cached, rule_vectors
+from auditor.gate import embed_cached, rule_vectors, score
 from auditor.git import Target
 from auditor.index import VectorIndex
 from auditor.model import (
@@ -32,6 +32,14 @@ SNIPPET_LINES = 8
 
 # `auditor: ignore[rule-id, other-rule]` after a comment marker of any of the supported languages.
 _SUPPRESS = re.compile(r"(?:#|//|/\*|--|<!--|\*)\s*.*?auditor:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rule: Rule
+    window: Window
+    score: float  # the gate's similarity of the unit's best window to the rule
+    context: bool = False  # put forward by its file's module-level code, not by itself
 
 
 @dataclass
@@ -132,8 +140,8 @@ class Scan:
             candidates, embedded = self._gate(embedder, windows, rules)
         by_path = {f.target.path: f for f in files}
         # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
-        candidates.sort(key=lambda c: (c[1].unit.path, c[1].unit.start_line, c[0].id))
-        findings = [f for f in (self._judge(rule, w, s, by_path) for rule, w, s in candidates) if f]
+        candidates.sort(key=lambda c: (c.window.unit.path, c.window.unit.start_line, c.rule.id))
+        findings = [f for f in (self._judge(c, by_path) for c in candidates) if f]
         findings.sort(key=lambda f: (f.unit.path, f.start_line, f.rule.id))
         embedder.close()
         return ScanResult(
@@ -149,8 +157,14 @@ class Scan:
 
     def _gate(
         self, embedder: Embedder, windows: Sequence[Window], rules: Sequence[Rule]
-    ) -> tuple[list[tuple[Rule, Window, float]], int]:
-        """Per (unit, rule), the best window above the rule's threshold and its score."""
+    ) -> tuple[list[Candidate], int]:
+        """Per (unit, rule), the best window above the rule's threshold and its score.
+
+        A file whose module-level code passes a rule's gate (imports, class headers, fields:
+        what the file is about) also puts its other units forward for that rule as context
+        candidates: a method's own text may be too short or generic for the gate while the
+        class it lives in is plainly about, say, LDAP. Those need evidence in every mode.
+        """
         if not windows or not rules:
             return [], 0
         progress = Progress("embedding", len(windows), self.config.progress)
@@ -163,7 +177,10 @@ class Scan:
         per_rule, more = rule_vectors(embedder, self.cache, rules)
         index = VectorIndex(embedder.dimensions)
         index.add(vectors)
-        out: list[tuple[Rule, Window, float]] = []
+        first_window: dict[int, int] = {}
+        for row, window in enumerate(windows):
+            first_window.setdefault(id(window.unit), row)
+        out: list[Candidate] = []
         for rule in rules:
             hits = index.above(per_rule[rule.id], rule.threshold_for(embedder.key))
             best: dict[int, tuple[Window, float]] = {}
@@ -174,22 +191,34 @@ class Scan:
                 unit_id = id(window.unit)
                 if unit_id not in best or sim > best[unit_id][1]:
                     best[unit_id] = (window, sim)
-            out += [(rule, window, sim) for window, sim in best.values()]
+            out += [Candidate(rule, window, sim) for window, sim in best.values()]
+            topical = {w.unit.path for w, _ in best.values() if w.unit.kind == "module"}
+            extra = [
+                row
+                for unit_id, row in first_window.items()
+                if unit_id not in best
+                and windows[row].unit.path in topical
+                and rule.applies_to(windows[row].unit.language)
+            ]
+            if extra:
+                sims = score(vectors[extra], per_rule[rule.id])
+                out += [
+                    Candidate(rule, windows[row], float(sim), context=True)
+                    for row, sim in zip(extra, sims.tolist(), strict=True)
+                ]
         return out, embedded + more
 
-    def _judge(
-        self, rule: Rule, window: Window, similarity: float, files: dict[str, _File]
-    ) -> Finding | None:
+    def _judge(self, candidate: Candidate, files: dict[str, _File]) -> Finding | None:
+        rule, window, similarity = candidate.rule, candidate.window, candidate.score
         unit = window.unit
         has_evidence = rule.evidence_for(unit.language) is not None
         confirmed = evidence.confirm(rule, unit) if has_evidence else None
         # Strict mode drops what evidence rejected (the look-alikes) and what a rule with
         # evidence elsewhere cannot check here. A rule with no evidence at all (a team's
         # plain-language rule) still reports from the gate, marked low precision.
-        if (
-            confirmed is None
-            and self.config.precision is Precision.STRICT
-            and (has_evidence or rule.has_evidence)
+        if confirmed is None and (
+            candidate.context
+            or (self.config.precision is Precision.STRICT and (has_evidence or rule.has_evidence))
         ):
             return None
         if confirmed is not None:
