@@ -1,9 +1,10 @@
 """Labeled corpora: hand-written units, each labeled with the rules it violates.
 
 Used by `auditor rules calibrate` and bench/quality.py. The format is a YAML list per file:
-``{id, language, kind: violating|lookalike|ordinary, labels: [rule ids], code}``.
-Entries are split in two by a stable hash of their id: thresholds are calibrated on one half
-("calibration") and quality is reported on the other ("held-out") as well as on all of it.
+``{id, language, kind: violating|lookalike|ordinary, labels: [rule ids], code}`` and an
+optional ``split``. Entries are split in two by a stable hash of their id (or pinned by their
+``split``): thresholds and evidence are tuned on one half ("calibration") and quality is
+reported on the other ("held-out") as well as on all of it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Entry:
     kind: str
     labels: frozenset[str]
     code: str
+    fixed_split: str = ""  # an entry may be pinned to a split (e.g. development data)
 
     @property
     def path(self) -> str:
@@ -51,6 +53,8 @@ class Entry:
 
     @property
     def split(self) -> str:
+        if self.fixed_split:
+            return self.fixed_split
         digest = hashlib.sha256(self.id.encode()).digest()
         return "calibration" if digest[0] % 2 == 0 else "held-out"
 
@@ -81,11 +85,14 @@ def load_corpus(directory: Path) -> list[Entry]:
                     kind=str(item["kind"]),
                     labels=frozenset(item.get("labels") or ()),
                     code=str(item["code"]),
+                    fixed_split=str(item.get("split") or ""),
                 )
             except KeyError as exc:
                 raise AuditorError(f"{where}: key {exc.args[0]!r} missing") from None
             if entry.language not in EXTENSIONS:
                 raise AuditorError(f"{where}: key 'language': unknown {entry.language!r}")
+            if entry.fixed_split not in ("", "calibration", "held-out"):
+                raise AuditorError(f"{where}: key 'split': expected calibration or held-out")
             if entry.kind not in KINDS:
                 raise AuditorError(f"{where}: key 'kind': expected one of {sorted(KINDS)}")
             if entry.id in seen:
