@@ -7,10 +7,7 @@ import asyncio
 import base64
 import json
 import math
-import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 import zlib
@@ -25,6 +22,7 @@ from auditor.embed.instructions import TASK, templates_for
 from auditor.embed.local import MODEL_ID, LocalEmbedder
 from auditor.embed.openai import OpenAIEmbedder
 from auditor.model import AuditorError
+from tests.servers import Server, start_server, stop_server
 
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
@@ -43,47 +41,21 @@ STUB_DIMS = 32
 
 @dataclass
 class Served:
-    base: str
-    process: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
+    server: Server
 
-    def posts(self) -> int:
-        return sum("POST /v1/embeddings" in line for line in list(self.lines))
+    @property
+    def base(self) -> str:
+        return f"{self.server.base}/v1"
+
+    def posts(self) -> int:  # the access log is how requests are counted
+        return sum("POST /v1/embeddings" in line for line in list(self.server.lines))
 
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "auditor.serve", "--port", "0", "--log-level", "info"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    found: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:  # keeps the pipe drained; the access log is how requests are counted
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            match = re.search(r"listening on (http://\S+/v1)", line)
-            if match:
-                found.append(match.group(1))
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(60) or not found:
-        process.kill()
-        raise RuntimeError("auditor serve did not start:\n" + "".join(lines))
-    yield Served(found[0], process, lines)
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    server = start_server()
+    yield Served(server)
+    stop_server(server)
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, run_cli
+from tests.servers import Server, start_server, stop_server
 from tests.test_scan_e2e import expected, plant, results
-from tests.test_serve import Server, start_server, stop_server
 
 BUILTIN = "sentence-transformers/all-MiniLM-L6-v2"
 
