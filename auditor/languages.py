@@ -122,6 +122,15 @@ _CPP_UNITS = (
 # Include guards and `#pragma once` frame a header; they say nothing about its code.
 _C_TRIVIAL = r"#\s*(?:pragma\s+once|ifndef\s+\w+|endif\b.*|define\s+\w+)"
 
+_TS_SPEC = LanguageSpec(
+    units=_TS_UNITS,
+    scopes=_TS_SCOPES,
+    imports=_JS_IMPORTS,
+    trivial=_JS_TRIVIAL,
+    wrappers=frozenset({"export_statement"}),
+    attributes=frozenset({"decorator"}),
+)
+
 SPECS: dict[str, LanguageSpec] = {
     "python": LanguageSpec(
         units="""
@@ -145,22 +154,8 @@ SPECS: dict[str, LanguageSpec] = {
         wrappers=frozenset({"export_statement"}),
         attributes=frozenset({"decorator"}),
     ),
-    "typescript": LanguageSpec(
-        units=_TS_UNITS,
-        scopes=_TS_SCOPES,
-        imports=_JS_IMPORTS,
-        trivial=_JS_TRIVIAL,
-        wrappers=frozenset({"export_statement"}),
-        attributes=frozenset({"decorator"}),
-    ),
-    "tsx": LanguageSpec(
-        units=_TS_UNITS,
-        scopes=_TS_SCOPES,
-        imports=_JS_IMPORTS,
-        trivial=_JS_TRIVIAL,
-        wrappers=frozenset({"export_statement"}),
-        attributes=frozenset({"decorator"}),
-    ),
+    "typescript": _TS_SPEC,
+    "tsx": _TS_SPEC,  # the same node types; only the grammar (JSX) differs
     "java": LanguageSpec(
         # Annotations sit inside the declaration's modifiers, so @function already starts there.
         units="""
