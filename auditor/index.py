@@ -56,12 +56,16 @@ class VectorIndex:
                 self._graph.add(np.arange(size, dtype=np.uint64), self._vectors())
             matches = self._graph.search(wanted, min(size, APPROXIMATE_COUNT))
         keys = np.atleast_2d(matches.keys)
-        # Unfilled slots of an approximate answer carry garbage distances: drop them.
-        sims = np.nan_to_num(1.0 - np.atleast_2d(matches.distances), nan=-1.0)
+        distances = np.atleast_2d(matches.distances)
+        counts = np.atleast_1d(getattr(matches, "counts", len(self)))  # BatchMatches: per query
         best: dict[int, float] = {}
-        for row_keys, row_sims in zip(keys, sims, strict=True):
+        # An approximate answer may fill fewer than `count` slots per query: read only those.
+        for row_keys, row_distances, filled in zip(keys, distances, counts, strict=True):
+            row_sims = 1.0 - row_distances[:filled]
             hits = row_sims >= threshold
-            for key, sim in zip(row_keys[hits].tolist(), row_sims[hits].tolist(), strict=True):
+            for key, sim in zip(
+                row_keys[:filled][hits].tolist(), row_sims[hits].tolist(), strict=True
+            ):
                 if sim > best.get(key, -1.0):
                     best[key] = sim
         return best
