@@ -69,7 +69,7 @@ def calibrate(
     embedder: Embedder,
     cache: VectorCache,
     entries: Sequence[Entry],
-    recall: float = 0.95,
+    recall: float = 1.0,
 ) -> dict[str, tuple[float, int]]:
     """Per rule id: (threshold, number of positives it was computed from)."""
     scores = entry_scores(entries, rules, embedder, cache)
