@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class AuditorError(Exception):
@@ -169,7 +169,6 @@ class Finding:
     snippet: str  # the region's code, secrets masked
     detail: str = ""  # e.g. the masked secret
     baseline_state: str = ""  # "", "new" or "unchanged" when a baseline is used
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def level(self) -> Severity:
