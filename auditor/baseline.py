@@ -10,20 +10,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from auditor.model import AuditorError, Finding, ScanResult
 
 FORMAT = "auditor-baseline/1"
-_WS = re.compile(r"\s+")
 
 
 def _body_hash(finding: Finding) -> str:
-    source = finding.snippet if finding.unit.kind == "module" else finding.unit.text
-    body = _WS.sub(" ", source).strip()
-    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return hashlib.sha256(finding.body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def entry(finding: Finding) -> dict[str, str]:

@@ -12,14 +12,13 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 from auditor import extract
 from auditor.cache import VectorCache
 from auditor.corpus import Entry
 from auditor.embed.base import Embedder
-from auditor.gate import embed_cached, rule_vectors, score
+from auditor.gate import embed_cached, leave_one_out, rule_vectors, score
 from auditor.model import Rule
 from auditor.output import write_atomic
 from auditor.scan import extract_files
@@ -55,15 +54,6 @@ def entry_scores(
     return out
 
 
-def example_scores(rule: Rule, vectors: np.ndarray) -> list[float]:
-    """Leave-one-out scores of a rule's violating examples (row 0 is the description)."""
-    scores = []
-    for i in range(1, len(vectors)):
-        others = np.delete(vectors, i, axis=0)
-        scores.append(float((others @ vectors[i]).max()))
-    return scores
-
-
 def calibrate(
     rules: Sequence[Rule],
     embedder: Embedder,
@@ -76,7 +66,7 @@ def calibrate(
     per_rule, _ = rule_vectors(embedder, cache, rules)
     out: dict[str, tuple[float, int]] = {}
     for rule in rules:
-        examples = example_scores(rule, per_rule[rule.id])
+        examples = leave_one_out(per_rule[rule.id])
         positives = [scores[e.id][rule.id] for e in entries if rule.id in e.labels] + examples
         if not positives:
             continue

@@ -81,3 +81,15 @@ def score(vectors: Vectors, rule_vecs: Vectors) -> np.ndarray:
     if len(vectors) == 0:
         return np.zeros(0, dtype=np.float32)
     return (vectors @ rule_vecs.T).max(axis=1)  # type: ignore[no-any-return]
+
+
+def leave_one_out(vectors: Vectors) -> list[float]:
+    """Gate score of each violating example (rows 1..) against the rule's other vectors.
+
+    ``vectors`` is a rule's stack from ``rule_vectors``: row 0 the description, then examples.
+    An example must not be scored against itself, or it would always pass.
+    """
+    return [
+        float((np.delete(vectors, row, axis=0) @ vectors[row]).max())
+        for row in range(1, len(vectors))
+    ]

@@ -187,16 +187,20 @@ class Finding:
         return text
 
     @property
-    def fingerprint(self) -> str:
-        """Stable across line moves: rule id, path, qualified name and the normalized body.
+    def body(self) -> str:
+        """The normalized body a finding is recognised by (whitespace runs collapsed).
 
-        The body is the function's text; for module-level code, which changes with every
-        top-level edit, it is the finding's own region.
+        The function's text; for module-level code, which changes with every top-level edit,
+        the finding's own region.
         """
         source = self.snippet if self.unit.kind == "module" else self.unit.text
-        body = _WHITESPACE.sub(" ", source).strip()
+        return _WHITESPACE.sub(" ", source).strip()
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: rule id, path, qualified name and the normalized body."""
         digest = hashlib.sha256()
-        for part in (self.rule.id, self.unit.path, self.unit.qualname, body):
+        for part in (self.rule.id, self.unit.path, self.unit.qualname, self.body):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()[:32]

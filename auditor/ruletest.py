@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from auditor import evidence
 from auditor.cache import VectorCache
 from auditor.embed.base import Embedder
-from auditor.gate import embed_cached, rule_vectors
+from auditor.gate import embed_cached, leave_one_out, rule_vectors
 from auditor.model import CodeUnit, Example, Rule
 
 
@@ -53,11 +51,10 @@ def test_rules(
         threshold = rule.threshold_for(embedder.key)
         vectors = per_rule[rule.id]  # row 0: description, then the violating examples
         safe_vecs, _ = embed_cached(embedder, cache, [ex.code for ex in rule.safe])
+        own_scores = leave_one_out(vectors)
         for i, example in enumerate(rule.violating):
             checked += 1
-            others = np.delete(vectors, i + 1, axis=0)
-            own = vectors[i + 1]
-            sim = float((others @ own).max())
+            sim = own_scores[i]
             unit = example_unit(rule, example, "violating", i)
             if sim < threshold:
                 failures.append(

@@ -73,7 +73,7 @@ def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[
         if reason is not None or language is None:
             skipped.append(Skip(target.path, reason or "unsupported language"))
             continue
-        text = target.data.decode("utf-8-sig")
+        text = extract.decode(target.data)
         units, broken = extract.extract_units(target.path, text, language)
         if broken:
             skipped.append(Skip(target.path, "syntax errors"))  # counted; its units still scanned
