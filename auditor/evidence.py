@@ -26,7 +26,18 @@ from dataclasses import dataclass
 import tree_sitter
 
 from auditor import grammars
-from auditor.model import AuditorError, CodeUnit, Confirmation, Evidence, Pattern, Rule
+from auditor.analysis import patterns as structural
+from auditor.analysis.spec import analyse
+from auditor.analysis.taint import Hit
+from auditor.model import (
+    AuditorError,
+    CodeUnit,
+    Confirmation,
+    Evidence,
+    FlowStep,
+    Pattern,
+    Rule,
+)
 from auditor.secrets import GENERIC, find_secrets, mask
 
 DETECTORS = frozenset({"secret"})
@@ -143,26 +154,50 @@ class _Unit:
 
     def find(self, pattern: Pattern) -> Region | None:
         """The first match of ``pattern`` outside comments, or None."""
+        found = self.find_all(pattern, first=True)
+        return found[0] if found else None
+
+    def find_all(self, pattern: Pattern, first: bool = False) -> list[Region]:
+        """Every match of ``pattern`` outside comments, in order."""
         if pattern.kind == "regex":
-            return self._find_regex(compiled_regex(pattern.source))
+            return self._find_regex(compiled_regex(pattern.source), first)
+        if pattern.kind == "pattern":
+            return self._find_structural(pattern)
         return self._find_query(compiled_query(self.language, pattern.source))
 
-    def _find_regex(self, regex: re.Pattern[str]) -> Region | None:
+    def _find_structural(self, pattern: Pattern) -> list[Region]:
+        tree = structural.root(self.language, self.text)
+        if tree is None:
+            return []
+        struct = structural.StructPattern(pattern.source, pattern.focus)
+        regions = []
+        for match in structural.find(tree, struct):
+            nodes = structural.focus_nodes(match, struct)
+            if nodes:
+                first_row = min(n.range().start.line for n in nodes)
+                last_row = max(n.range().end.line for n in nodes)
+                regions.append(Region(first_row, last_row))
+        return sorted(set(regions), key=lambda r: (r.first, r.last))
+
+    def _find_regex(self, regex: re.Pattern[str], first: bool) -> list[Region]:
         group = "match" if "match" in regex.groupindex else 0
+        regions: list[Region] = []
         for found in regex.finditer(self.text):
             start, end = found.span(group)
             if start < 0 or self.in_comment(found.start()):
                 continue
             last = max(start, end - 1)  # a match ending in a newline stays on its line
-            return Region(self.text.count("\n", 0, start), self.text.count("\n", 0, last))
-        return None
+            regions.append(Region(self.text.count("\n", 0, start), self.text.count("\n", 0, last)))
+            if first:
+                break
+        return regions
 
     def _char(self, byte_offset: int) -> int:
         parsed = _parse(self.language, self.text)
         return _byte_to_char(self.text, parsed.offset)(byte_offset)
 
-    def _find_query(self, query: tree_sitter.Query) -> Region | None:
-        best: tuple[int, Region] | None = None
+    def _find_query(self, query: tree_sitter.Query) -> list[Region]:
+        found: list[tuple[int, Region]] = []
         for _, captures in tree_sitter.QueryCursor(query).matches(
             _parse(self.language, self.text).tree.root_node
         ):
@@ -174,53 +209,79 @@ class _Unit:
                 continue
             last = max(n.end_point.row for n in nodes) if "match" not in captures else None
             region = Region(node.start_point.row, node.end_point.row if last is None else last)
-            if best is None or node.start_byte < best[0]:
-                best = (node.start_byte, region)
-        return None if best is None else best[1]
+            found.append((node.start_byte, region))
+        found.sort(key=lambda item: item[0])
+        return list(dict.fromkeys(region for _, region in found))
 
 
 def confirm(rule: Rule, unit: CodeUnit) -> Confirmation | None:
+    """The first of ``confirm_all``: does the evidence confirm ``rule`` in ``unit`` at all?"""
+    found = confirm_all(rule, unit)
+    return found[0] if found else None
+
+
+def confirm_all(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
     """Confirm ``rule`` in ``unit`` from the rule's evidence for the unit's language.
 
-    Returns the pinned lines (file line numbers), or None when the evidence does not confirm.
-    A rule without evidence for the language also gives None; callers tell the two apart with
-    ``rule.evidence_for(unit.language) is None``.
+    One Confirmation per place the evidence pins (each sink a source reaches, each pattern
+    match, each secret), in line order, with file line numbers. Empty when the evidence does
+    not confirm, and also for a rule without evidence for the language; callers tell the two
+    apart with ``rule.evidence_for(unit.language) is None``.
     """
     evidence = rule.evidence_for(unit.language)
     if evidence is None:
-        return None
+        return []
     return confirm_evidence(evidence, unit)
 
 
-def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> Confirmation | None:
-    """Apply one language's evidence to ``unit`` (see ``confirm``)."""
+def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
+    """Apply one language's evidence to ``unit`` (see ``confirm_all``)."""
     view = _Unit(unit)
-    # All three must hold, so the most selective test goes first: most candidates that pass
-    # the gate have no match at all, and then requires/unless never run.
-    region: Region | None = None
-    for pattern in evidence.match:
-        region = view.find(pattern)
-        if region is not None:
+    base = unit.start_line
+    found: dict[Region, Confirmation] = {}
+    # Most candidates that pass the gate have no match at all: the cheap tests go first, and
+    # requires/unless run only when something matched.
+    for pattern in evidence.match:  # the first pattern that matches pins the lines
+        rank = 80 if pattern.kind == "pattern" else 60
+        for region in view.find_all(pattern):
+            found.setdefault(
+                region, Confirmation(base + region.first, base + region.last, rank=rank)
+            )
+        if found:
             break
-    if evidence.match and region is None:
-        return None
-    if any(view.find(pattern) is None for pattern in evidence.requires):
-        return None
-    if any(view.find(pattern) is not None for pattern in evidence.unless):
-        return None
-    detail = ""
+    if evidence.taint is not None:
+        for hit in analyse(evidence.taint, unit.language, unit.text):
+            region = Region(hit.first_line, hit.last_line)
+            found[region] = _from_hit(hit, base)
     if evidence.detector == "secret":
-        hits = [
-            hit
-            for hit in find_secrets(unit.text, unit.language)
-            if hit.kind != GENERIC or not view.in_comment(hit.start)
-        ]
-        if not hits:
-            return None
-        region = Region(hits[0].line, hits[0].line)
-        detail = f"secret {mask(hits[0].value)}"
+        for secret in find_secrets(unit.text, unit.language):
+            if secret.kind == GENERIC and view.in_comment(secret.start):
+                continue
+            if evidence.match and not found:
+                break
+            region = Region(secret.line, secret.line)
+            rank = 70 if secret.kind == GENERIC else 95
+            found[region] = Confirmation(
+                base + secret.line, base + secret.line, f"secret {mask(secret.value)}", rank=rank
+            )
+        found = {r: c for r, c in found.items() if c.detail}  # the detector is what confirms
     elif evidence.detector is not None:
         raise AuditorError(f"unknown evidence detector {evidence.detector!r}")
-    if region is None:
-        return None
-    return Confirmation(unit.start_line + region.first, unit.start_line + region.last, detail)
+    if not found:
+        return []
+    if any(view.find(pattern) is None for pattern in evidence.requires):
+        return []
+    if any(view.find(pattern) is not None for pattern in evidence.unless):
+        return []
+    return [found[region] for region in sorted(found, key=lambda r: (r.first, r.last))]
+
+
+def _from_hit(hit: Hit, base: int) -> Confirmation:
+    """A sink reached by a source: the best flow becomes the finding's path."""
+    flow = hit.flows[0]
+    steps = [FlowStep(base + flow.source.line, flow.source.text, "source")]
+    steps += [FlowStep(base + step.line, step.text) for step in flow.steps]
+    steps.append(FlowStep(base + hit.first_line, " ".join(hit.text.split())[:80], "sink"))
+    rank = {"request": 90, "name": 75}.get(flow.kind, 70)
+    detail = f"from line {base + flow.source.line} {flow.source.text}"
+    return Confirmation(base + hit.first_line, base + hit.last_line, detail, tuple(steps), rank)

@@ -6,6 +6,10 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.analysis.spec import TaintSpec
 
 
 class AuditorError(Exception):
@@ -46,8 +50,9 @@ class Pattern:
     match pins the region.
     """
 
-    kind: str  # "regex" | "query"
+    kind: str  # "regex" | "query" | "pattern" (an ast-grep rule, as JSON)
     source: str
+    focus: str = ""  # for "pattern": the metavariable that pins the lines
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Evidence:
     requires: tuple[Pattern, ...] = ()
     unless: tuple[Pattern, ...] = ()
     detector: str | None = None
+    taint: TaintSpec | None = None  # sources, sanitizers and sinks for the data-flow engine
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,17 @@ class Confirmation:
     start_line: int
     end_line: int
     detail: str = ""
+    flow: tuple[FlowStep, ...] = ()  # source, steps, sink (file lines) for a data-flow finding
+    rank: int = 0  # confidence 0-100 (SARIF rank); 0 = unknown
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One place on a data-flow path, for SARIF codeFlows and the text format."""
+
+    line: int  # file line, 1-based
+    text: str  # what happens there (`bar = request.args.get("x")`)
+    role: str = "step"  # "source" | "step" | "sink"
 
 
 @dataclass(frozen=True)
@@ -169,6 +186,9 @@ class Finding:
     snippet: str  # the region's code, secrets masked
     detail: str = ""  # e.g. the masked secret
     baseline_state: str = ""  # "", "new" or "unchanged" when a baseline is used
+    flow: tuple[FlowStep, ...] = ()
+    rank: int = 0  # confidence 0-100
+    region: str = ""  # the pinned lines' code, normalized: tells two findings of a unit apart
 
     @property
     def level(self) -> Severity:
@@ -200,7 +220,10 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across line moves: rule id, path, qualified name and the normalized body."""
         digest = hashlib.sha256()
-        for part in (self.rule.id, self.unit.path, self.unit.qualname, self.body):
+        parts = [self.rule.id, self.unit.path, self.unit.qualname, self.body]
+        if self.region:
+            parts.append(self.region)
+        for part in parts:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()[:32]

@@ -17,6 +17,8 @@ import yaml
 
 import auditor
 from auditor import evidence, grammars
+from auditor.analysis import spec as taint_spec
+from auditor.analysis.patterns import StructPattern
 from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
 
 # libyaml's loader parses the rule pack several times faster than the pure-Python one.
@@ -30,8 +32,8 @@ _REQUIRED = ("id", "title", "description", "severity", "threshold", "message", "
 _OPTIONAL = ("cwe", "languages", "examples", "evidence")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CWE = re.compile(r"CWE-[1-9][0-9]*")
-_EVIDENCE_KEYS = ("match", "requires", "unless", "detector")
-_PATTERN_KINDS = ("regex", "query")
+_EVIDENCE_KEYS = ("match", "requires", "unless", "detector", "taint")
+_PATTERN_KINDS = ("regex", "query", "pattern")
 
 
 def shipped_rules_dir() -> Path:
@@ -373,12 +375,21 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
             part: _patterns(body.get(part, []), where, f"{key}.{part}", language, check)
             for part in _EVIDENCE_KEYS[:3]
         }
-        if not parts["match"] and detector is None:
+        taint = None
+        if "taint" in body:
+            tables = taint_spec.shared_tables(shipped_rules_dir() / taint_spec.SOURCES_DIR)
+            taint = taint_spec.load_taint(
+                body["taint"], f"{where}: key '{key}.taint'", language, tables
+            )
+        if not parts["match"] and detector is None and taint is None:
             raise AuditorError(
-                f"{where}: key '{key}': needs at least one 'match' pattern or a 'detector'"
+                f"{where}: key '{key}': needs at least one 'match' pattern, 'taint' or a 'detector'"
             )
         result.append(
-            (language, Evidence(parts["match"], parts["requires"], parts["unless"], detector))
+            (
+                language,
+                Evidence(parts["match"], parts["requires"], parts["unless"], detector, taint),
+            )
         )
     return tuple(result)
 
@@ -396,11 +407,21 @@ def _patterns(
         here = f"{key}[{index}]"
         if not isinstance(item, dict) or len(item) != 1:
             raise AuditorError(
-                f"{where}: key '{here}': expected a mapping with one key, 'regex' or 'query'"
+                f"{where}: key '{here}': expected a mapping with one key: regex, query or pattern"
             )
         ((kind, source),) = item.items()
         if kind not in _PATTERN_KINDS:
-            raise AuditorError(f"{where}: key '{here}.{kind}': unknown key (allowed: regex, query)")
+            raise AuditorError(
+                f"{where}: key '{here}.{kind}': unknown key (allowed: regex, query, pattern)"
+            )
+        if kind == "pattern":
+            if language == "any":
+                raise AuditorError(
+                    f"{where}: key '{here}.pattern': a structural pattern needs a language"
+                )
+            struct = StructPattern.create(source, f"{where}: key '{here}.pattern'")
+            patterns.append(Pattern("pattern", struct.rule, struct.focus))
+            continue
         if not isinstance(source, str) or not source.strip():
             raise AuditorError(f"{where}: key '{here}.{kind}': expected a non-empty string")
         if kind == "regex":

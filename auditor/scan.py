@@ -19,6 +19,7 @@ from auditor.index import VectorIndex
 from auditor.model import (
     AuditorError,
     CodeUnit,
+    Confirmation,
     Finding,
     Precision,
     Rule,
@@ -141,7 +142,7 @@ class Scan:
         by_path = {f.target.path: f for f in files}
         # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
         candidates.sort(key=lambda c: (c.window.unit.path, c.window.unit.start_line, c.rule.id))
-        findings = [f for f in (self._judge(c, by_path) for c in candidates) if f]
+        findings = [f for c in candidates for f in self._judge(c, by_path)]
         findings.sort(key=lambda f: (f.unit.path, f.start_line, f.rule.id))
         embedder.close()
         return ScanResult(
@@ -208,36 +209,48 @@ class Scan:
                 ]
         return out, embedded + more
 
-    def _judge(self, candidate: Candidate, files: dict[str, _File]) -> Finding | None:
+    def _judge(self, candidate: Candidate, files: dict[str, _File]) -> list[Finding]:
         rule, window, similarity = candidate.rule, candidate.window, candidate.score
         unit = window.unit
         has_evidence = rule.evidence_for(unit.language) is not None
-        confirmed = evidence.confirm(rule, unit) if has_evidence else None
+        confirmed = evidence.confirm_all(rule, unit) if has_evidence else []
         # Strict mode drops what evidence rejected (the look-alikes) and what a rule with
         # evidence elsewhere cannot check here. A rule with no evidence at all (a team's
         # plain-language rule) still reports from the gate, marked low precision.
-        if confirmed is None and (
+        if not confirmed and (
             candidate.context
             or (self.config.precision is Precision.STRICT and (has_evidence or rule.has_evidence))
         ):
-            return None
-        if confirmed is not None:
-            start, end, detail = confirmed.start_line, confirmed.end_line, confirmed.detail
-        else:
-            (start, end), detail = _trim(window), ""
+            return []
+        places: list[Confirmation | None] = list(confirmed) or [None]
         lines = files[unit.path].lines
-        if _suppressed(rule.id, lines, (unit.start_line - 1, start - 1, *range(start, end + 1))):
-            return None
-        return Finding(
-            rule=rule,
-            unit=unit,
-            score=float(np.round(similarity, 4)),
-            start_line=start,
-            end_line=end,
-            confirmed=confirmed is not None,
-            snippet=_snippet(unit, start, end),
-            detail=detail,
-        )
+        out = []
+        for place in places:
+            if place is not None:
+                start, end = place.start_line, place.end_line
+            else:
+                start, end = _trim(window)
+            if _suppressed(
+                rule.id, lines, (unit.start_line - 1, start - 1, *range(start, end + 1))
+            ):
+                continue
+            region = " ".join(unit.lines(start, end).split()) if place is not None else ""
+            out.append(
+                Finding(
+                    rule=rule,
+                    unit=unit,
+                    score=float(np.round(similarity, 4)),
+                    start_line=start,
+                    end_line=end,
+                    confirmed=place is not None,
+                    snippet=_snippet(unit, start, end),
+                    detail=place.detail if place is not None else "",
+                    flow=place.flow if place is not None else (),
+                    rank=place.rank if place is not None else 30,
+                    region=region if len(places) > 1 else "",
+                )
+            )
+        return out
 
 
 def default_rule_dirs(root: Path, shipped: Path) -> list[Path]:

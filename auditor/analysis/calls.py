@@ -1,0 +1,300 @@
+"""Assignments and calls for the data-flow engine (taint.py): where values move.
+
+A mixin so that taint.py stays about control flow; both read the same language table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from auditor.analysis import fold
+from auditor.analysis.languages import Table
+from auditor.analysis.values import NOTHING, Const, Step, Val, literal_of, union
+
+Node = Any
+State = dict[str, Val]
+
+_CONST_STRING_METHODS: dict[str, Callable[[str, list[Any]], Const]] = {
+    "charAt": lambda s, a: s[a[0]] if isinstance(a[0], int) and -len(s) <= a[0] < len(s) else None,
+    "substring": lambda s, a: (
+        s[a[0] : a[1] if len(a) > 1 else None] if all(isinstance(x, int) for x in a) else None
+    ),
+    "toUpperCase": lambda s, a: s.upper(),
+    "toLowerCase": lambda s, a: s.lower(),
+    "upper": lambda s, a: s.upper(),
+    "lower": lambda s, a: s.lower(),
+    "strip": lambda s, a: s.strip() if not a else None,
+    "trim": lambda s, a: s.strip(),
+}
+_MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
+_COMPREHENSIONS = frozenset(
+    {"list_comprehension", "generator_expression", "set_comprehension", "dictionary_comprehension"}
+)
+
+
+def short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class CallMixin:
+    t: Table
+
+    def expr(self, node: Node, st: State) -> Val:
+        raise NotImplementedError
+
+    # -- assignment --------------------------------------------------------------------
+
+    def assignment(self, node: Node, st: State) -> Val:
+        kind = node.kind()
+        t = self.t
+        if kind in t.augmented:
+            left, right, op = node.field("left"), node.field("right"), "+="
+        else:
+            spec = t.assignments.get(kind) or t.declarations[kind]
+            left, right = node.field(spec.left), node.field(spec.right)
+            op = fold.operator(node, [c for c in (left, right) if c is not None]) or "="
+            if kind in t.declarations:
+                op = "="
+        if left is None:
+            return NOTHING
+        if right is None:  # `String bar;` declares without a value
+            self.assign(left, NOTHING, st, node)
+            return NOTHING
+        value = self.expr(right, st)
+        if op not in ("=", ":="):
+            old = self.expr(left, st)
+            joined = union(old, value)
+            const = fold.binary(op[:-1], [old.const, value.const])
+            textual = isinstance(old.const, str) or isinstance(value.const, str)
+            if joined.tainted and (textual or any(f.built for f in joined.taint) or op == "+="):
+                joined = joined.built(literal_of(old, value))
+            value = Val(joined.taint, const=const)
+        self.assign(left, value, st, node)
+        return value
+
+    def assign(self, target: Node, value: Val, st: State, at: Node) -> None:
+        t = self.t
+        kind = target.kind()
+        step = Step(at.range().start.line, short(at.text()))
+        if kind in t.identifiers:
+            st[target.text()] = value.stepped(step)
+        elif kind in t.members:
+            obj_field, prop_field = t.members[kind]
+            obj, prop = target.field(obj_field), target.field(prop_field)
+            base = st.get(obj.text()) if obj is not None else None
+            if base is not None and base.keys is not None and prop is not None:
+                keys = dict(base.keys)
+                keys[(prop.text(),)] = value.stepped(step)
+                st[obj.text()] = replace(base, keys=keys)
+            else:
+                st[target.text()] = value.stepped(step)
+        elif kind in t.subscripts:
+            self._store(target, value.stepped(step), st)
+        elif kind in (
+            "pattern_list",
+            "tuple_pattern",
+            "expression_list",
+            "list_pattern",
+            "array_pattern",
+            "tuple",
+            "list",
+        ):
+            targets = [c for c in target.named_children() if c.kind() != "comment"]
+            items = value.items
+            for index, child in enumerate(targets):
+                part = items[index] if items is not None and len(items) == len(targets) else value
+                self.assign(child, union(part) if part.items or part.keys else part, st, at)
+        elif kind == "object_pattern":  # const { a, b: c } = req.body
+            for child in target.named_children():
+                name = child.field("value") if child.kind() == "pair_pattern" else child
+                key = child.field("key") if child.kind() == "pair_pattern" else child
+                looked = value.keys.get((key.text(),)) if value.keys is not None else None
+                if name is not None:
+                    self.assign(name, looked or union(value), st, at)
+        else:
+            for ident in target.find_all(kind="identifier"):
+                st[ident.text()] = union(value).stepped(step)
+
+    def _store(self, target: Node, value: Val, st: State) -> None:
+        obj_field, index_field = self.t.subscripts[target.kind()]
+        obj, index = target.field(obj_field), target.field(index_field)
+        if obj is None:
+            return
+        name = obj.text()
+        at = self.expr(index, st) if index is not None else NOTHING
+        base = st.get(name)
+        if base is not None and base.keys is not None and at.const is not None:
+            keys = dict(base.keys)
+            keys[(at.const,)] = value
+            st[name] = replace(base, keys=keys)
+        elif base is not None and base.items is not None and isinstance(at.const, int):
+            items = list(base.items)
+            if -len(items) <= at.const < len(items):
+                items[at.const] = value
+            st[name] = replace(base, items=tuple(items))
+        elif value.tainted:
+            st[name] = union(base or NOTHING, value)
+
+    # -- calls -------------------------------------------------------------------------
+
+    def call(self, node: Node, st: State) -> Val:
+        t = self.t
+        spec = t.calls[node.kind()]
+        receiver: Node | None = None
+        name = ""
+        if spec.name:
+            receiver = node.field(spec.receiver)
+            name_node = node.field(spec.name)
+            name = name_node.text() if name_node is not None else ""
+        else:
+            function = node.field(spec.function)
+            if function is not None and function.kind() in t.members:
+                obj_field, prop_field = t.members[function.kind()]
+                receiver = function.field(obj_field)
+                prop = function.field(prop_field)
+                name = prop.text() if prop is not None else ""
+            elif function is not None and function.kind() in t.identifiers:
+                name = function.text()
+            elif function is not None:
+                name = function.text().split("<")[0].rsplit(".", 1)[-1]
+                if function.kind() not in (
+                    "type_identifier",
+                    "generic_type",
+                    "scoped_type_identifier",
+                ):
+                    self.expr(function, st)
+        arguments = node.field(spec.arguments)
+        if arguments is not None and arguments.kind() in _COMPREHENSIONS:
+            arg_nodes = [arguments]  # f(x for x in xs): the generator is the one argument
+        elif arguments is not None:
+            arg_nodes = [c for c in arguments.named_children() if c.kind() != "comment"]
+        else:
+            arg_nodes = []
+        args = [self.expr(a, st) for a in arg_nodes]
+        recv = self.expr(receiver, st) if receiver is not None else NOTHING
+        if node.kind() in ("object_creation_expression", "new_expression") or (
+            receiver is None and name in ("dict", "list")
+        ):
+            made = _container(name, args)
+            if made is not None:
+                return made
+        if (receiver is None and name in t.clean_functions) or (
+            receiver is not None and name in t.clean_methods
+        ):
+            return NOTHING
+        if isinstance(recv.const, str) and name in _CONST_STRING_METHODS and not recv.tainted:
+            consts = [a.const for a in args]
+            if all(c is not None for c in consts):
+                return Val(const=_CONST_STRING_METHODS[name](recv.const, consts))
+        rname = receiver.text() if receiver is not None else ""
+        base = st.get(rname) if rname else None
+        if base is not None and (base.keys is not None or base.items is not None):
+            handled = self._container_call(node, rname, base, name, args, st)
+            if handled is not None:
+                return handled
+        if name in t.getters and receiver is not None:
+            return union(recv, *args[1:])  # a lookup yields the container's value, not the key
+        if name in t.mutators and receiver is not None:
+            self._mutate(node, self._chain_root(receiver), args, st)
+        result = union(recv, *args)
+        if result.tainted and (
+            isinstance(recv.const, str) or any(isinstance(a.const, str) for a in args)
+        ):
+            result = result.built(literal_of(recv, *args))
+        return result
+
+    def _chain_root(self, receiver: Node) -> str:
+        """``sb`` for ``sb.append(a).append(b)``: the variable a chain of mutators changes."""
+        while receiver.kind() in self.t.calls:
+            spec = self.t.calls[receiver.kind()]
+            inner = receiver.field(spec.receiver) if spec.name else receiver.field(spec.function)
+            if inner is None:
+                break
+            if not spec.name and inner.kind() in self.t.members:
+                inner = inner.field(self.t.members[inner.kind()][0])
+            if inner is None:
+                break
+            receiver = inner
+        return str(receiver.text())
+
+    def _mutate(self, node: Node, rname: str, args: list[Val], st: State) -> None:
+        base = st.get(rname, NOTHING)
+        if base.keys is not None or base.items is not None:
+            return
+        if not any(a.tainted for a in args):
+            if not base.tainted and all(isinstance(a.const, str) for a in args) and args:
+                prefix = base.const if isinstance(base.const, str) else ""
+                st[rname] = Val(const=prefix + "".join(str(a.const) for a in args))
+            return
+        grown = union(base, *args)
+        literal = literal_of(base, *args)
+        if literal or any(f.built for f in base.taint):
+            grown = grown.built(literal)
+        st[rname] = grown.stepped(Step(node.range().start.line, short(node.text())))
+
+    def _container_call(
+        self, node: Node, rname: str, base: Val, name: str, args: list[Val], st: State
+    ) -> Val | None:
+        t = self.t
+        consts: list[Const] = [a.const for a in args]
+        if base.keys is not None:
+            putter = name in t.putters | {"put", "set"} and len(args) >= 2
+            if putter and all(c is not None for c in consts[:-1]):
+                keys = dict(base.keys)
+                keys[tuple(consts[:-1])] = args[-1]
+                st[rname] = replace(base, keys=keys)
+                return NOTHING
+            if name in t.getters and args and consts[0] is not None:
+                key = tuple(consts)
+                found = base.keys.get(key) or base.keys.get(key[:1])
+                if found is not None:
+                    return found
+                return union(*args[1:]) if len(args) > 1 else NOTHING
+            return None
+        items = base.items
+        assert items is not None
+        if name in t.appenders or name == "insert":
+            if len(args) == 2 and isinstance(consts[0], int):  # add(index, value) / insert
+                grown = list(items)
+                grown.insert(consts[0], args[1])
+                st[rname] = Val(items=tuple(grown))
+            elif args:
+                st[rname] = Val(items=(*items, args[-1]))
+            return NOTHING
+        if name in t.removers and items:
+            index = consts[0] if args else (0 if name in ("shift", "poll") else -1)
+            if isinstance(index, int) and -len(items) <= index < len(items):
+                rest = list(items)
+                removed = rest.pop(index)
+                st[rname] = Val(items=tuple(rest))
+                return removed
+            return None
+        if name in t.getters and args and isinstance(consts[0], int):
+            index = consts[0]
+            return items[index] if -len(items) <= index < len(items) else NOTHING
+        return None
+
+    def comprehension(self, node: Node, st: State) -> Val:
+        inner = dict(st)
+        for clause in node.named_children():
+            if clause.kind() == "for_in_clause":
+                right = clause.field("right")
+                left = clause.field("left")
+                if right is not None and left is not None:
+                    self.assign(left, union(self.expr(right, inner)), inner, clause)
+        body = node.field("body")
+        return union(self.expr(body, inner)) if body is not None else NOTHING
+
+
+def _container(type_name: str, args: list[Val]) -> Val | None:
+    base = type_name.split("<")[0].rsplit(".", 1)[-1]
+    if args:
+        return None
+    if any(word in base for word in _MAP_TYPES) or base == "dict":
+        return Val(keys={})
+    if base in ("list", "ArrayList", "LinkedList", "Vector", "ArrayDeque", "Stack", "Array"):
+        return Val(items=())
+    return None

@@ -1,0 +1,219 @@
+"""Constants and conditions: literal values, operators that fold, and guards that allow-list.
+
+Small and syntactic on purpose: a condition folds only when every operand is a literal or a
+variable the engine knows to hold one (``num = 106; if (7 * 18) + num > 200``).
+"""
+
+from __future__ import annotations
+
+import operator as op_module
+from collections.abc import Callable
+from typing import Any
+
+from auditor.analysis.languages import Table
+from auditor.analysis.values import Const
+
+Node = Any
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": op_module.add,
+    "-": op_module.sub,
+    "*": op_module.mul,
+    "%": op_module.mod,
+    "//": op_module.floordiv,
+    "<": op_module.lt,
+    ">": op_module.gt,
+    "<=": op_module.le,
+    ">=": op_module.ge,
+    "==": op_module.eq,
+    "===": op_module.eq,
+    "!=": op_module.ne,
+    "!==": op_module.ne,
+}
+_TEXT_KINDS = ("string_content", "string_fragment", "interpreted_string_literal_content",
+               "raw_string_content", "escape_sequence")  # fmt: skip
+_CHECK_METHODS = frozenset({"contains", "includes", "has", "containsKey", "isdigit", "isalnum",
+                            "isnumeric", "isdecimal", "isalpha", "isidentifier", "matches",
+                            "fullmatch", "match", "test", "MatchString", "isValid",
+                            "is_valid", "isAllowed", "is_allowed"})  # fmt: skip
+
+
+def number(text: str) -> int | float | None:
+    cleaned = text.rstrip("lLfFdD").replace("_", "")
+    try:
+        return int(cleaned, 0)
+    except ValueError:
+        try:
+            return float(cleaned)
+        except ValueError:
+            return None
+
+
+def string_value(node: Node) -> str | None:
+    """The text of a literal without its quotes (escapes as written); None if unknown."""
+    kind = node.kind()
+    if kind == "character_literal":
+        return str(node.text()[1:-1])
+    if kind == "concatenated_string":
+        parts = [string_value(child) for child in node.named_children()]
+        return None if any(p is None for p in parts) else "".join(p or "" for p in parts)
+    pieces = [c.text() for c in node.named_children() if c.kind() in _TEXT_KINDS]
+    if pieces:
+        return "".join(pieces)
+    text = node.text()
+    if kind == "raw_string_literal" and len(text) >= 2:
+        return str(text[1:-1])
+    return ""
+
+
+def operator(node: Node, children: list[Node]) -> str:
+    field = node.field("operator")
+    if field is not None:
+        return str(field.text())
+    if len(children) < 2:
+        return ""
+    start = node.range().start.index
+    text = node.text()
+    gap = text[children[0].range().end.index - start : children[1].range().start.index - start]
+    return " ".join(gap.split())
+
+
+def binary(op: str, consts: list[Const]) -> Const:
+    left, right = consts
+    if left is None or right is None:
+        return None
+    if op in ("and", "&&"):
+        return bool(left) and bool(right)
+    if op in ("or", "||"):
+        return bool(left) or bool(right)
+    if op in ("in", "not in") and isinstance(left, str) and isinstance(right, str):
+        return (left in right) if op == "in" else (left not in right)
+    func = _ARITHMETIC.get(op)
+    if func is None:
+        return None
+    if isinstance(left, str) != isinstance(right, str) and op not in ("==", "!=", "===", "!=="):
+        return None
+    try:
+        result = func(left, right)
+    except (TypeError, ZeroDivisionError, ValueError):
+        return None
+    return result if isinstance(result, str | int | float | bool) else None
+
+
+def key_const(node: Node) -> Const:
+    kind = node.kind()
+    if kind in ("property_identifier", "identifier") and node.parent() is not None:
+        return str(node.text())
+    if "string" in kind:
+        return string_value(node)
+    if "integer" in kind or kind == "number":
+        return number(node.text())
+    return None
+
+
+def _inner(node: Node) -> Node:
+    while node.kind() == "parenthesized_expression":
+        named = node.named_children()
+        if not named:
+            break
+        node = named[0]
+    return node
+
+
+def _is_literal(node: Node) -> bool:
+    kind = node.kind()
+    return "string" in kind or "integer" in kind or kind in ("number", "character_literal")
+
+
+def _name(node: Node) -> str | None:
+    kind = node.kind()
+    if kind in ("identifier", "attribute", "member_expression", "field_access"):
+        return str(node.text())
+    return None
+
+
+def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
+    """Names that hold an allow-listed or constant value when ``cond`` is true / false."""
+    node = _inner(cond)
+    kind = node.kind()
+    children = node.named_children()
+    if kind in ("not_operator", "unary_expression") and children:
+        text = node.text().lstrip()
+        if text.startswith(("!", "not")):
+            when_true, when_false = guards(table, children[-1])
+            return when_false, when_true
+        return set(), set()
+    if len(children) == 2 and kind in (
+        "boolean_operator",
+        "binary_expression",
+        "comparison_operator",
+    ):
+        op = operator(node, children)
+        if op in ("and", "&&", "or", "||"):
+            (lt, lf), (rt, rf) = guards(table, children[0]), guards(table, children[1])
+            return (lt | rt, lf & rf) if op in ("and", "&&") else (lt & rt, lf | rf)
+        left, right = children
+        if op in ("in", "not in"):
+            name = _name(left)
+            if name is None:
+                return set(), set()
+            return ({name}, set()) if op == "in" else (set(), {name})
+        if op in ("==", "===", "!=", "!=="):
+            name = (
+                _name(left) if _is_literal(right) else _name(right) if _is_literal(left) else None
+            )
+            if name is None:
+                return set(), set()
+            return ({name}, set()) if op in ("==", "===") else (set(), {name})
+        return set(), set()
+    if kind in table.calls:
+        return _check_call(node), set()
+    return set(), set()
+
+
+def _check_call(node: Node) -> set[str]:
+    """``ALLOWED.contains(x)``, ``x.isdigit()``, ``re.fullmatch(P, x)``: the checked name."""
+    function = node.field("function") or node.field("name")
+    if function is None:
+        return set()
+    method = function.text().rsplit(".", 1)[-1]
+    if method not in _CHECK_METHODS:
+        return set()
+    receiver = node.field("object")
+    if receiver is None and function.kind() in ("attribute", "member_expression"):
+        receiver = function.field("object")
+    arguments = node.field("arguments")
+    args = [a for a in arguments.named_children()] if arguments is not None else []
+    names = [n for n in (_name(a) for a in args) if n]
+    if method in ("match", "fullmatch", "MatchString") and len(args) >= 2:
+        return {n for n in [_name(args[1])] if n}
+    if names and method not in ("isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal"):
+        return {names[0]}
+    if receiver is not None:
+        name = _name(receiver)
+        return {name} if name else set()
+    return set()
+
+
+def case_matches(group: Node, value: Const) -> bool:
+    label = group.field("value")
+    if label is None:
+        labels = [c for c in group.named_children() if c.kind() == "switch_label"]
+        if not labels or not labels[0].named_children():
+            return False
+        label = labels[0].named_children()[0]
+    if label.kind() == "expression_list" and label.named_children():
+        label = label.named_children()[0]
+    literal: Const
+    if "string" in label.kind() or label.kind() == "character_literal":
+        literal = string_value(label)
+    else:
+        literal = number(label.text())
+    return literal is not None and literal == value
+
+
+def is_default(group: Node) -> bool:
+    if group.kind() in ("switch_default", "default_case"):
+        return True
+    labels = [c for c in group.named_children() if c.kind() == "switch_label"]
+    return bool(labels) and labels[0].text().startswith("default")

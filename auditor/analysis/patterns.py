@@ -1,0 +1,113 @@
+"""Structural patterns: ast-grep rules matched on the syntax tree of a unit.
+
+A pattern reads like the code it finds (``$CUR.execute($SQL)``, ``requests.$M($$$, verify=False)``)
+and is matched on the parse, so quoting, line breaks, comments and string contents are what they
+are: a pattern never matches inside a string literal or a comment. Rules may use the whole
+ast-grep rule language (``kind``, ``inside``, ``has``, ``not``, ``any``, ``all``, ``regex`` on one
+node's text). ``focus`` names the metavariable that a sink's data must not reach.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ast_grep_py import SgRoot
+
+from auditor.analysis.languages import SG_LANGUAGES
+from auditor.model import AuditorError
+
+Node = Any
+# PHP units cut out of a file lack the opening tag the grammar needs; the prefix stays on line 0.
+_PHP_PREFIX = "<?php "
+RULE_KEYS = frozenset(
+    {"pattern", "kind", "regex", "inside", "has", "not", "any", "all",
+     "follows", "precedes", "nthChild", "matches", "stopBy", "field"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StructPattern:
+    """One ast-grep rule (kept as JSON so the pattern is hashable), and its focus."""
+
+    rule: str
+    focus: str = ""
+    label: str = ""  # a short name for messages; defaults to the pattern text
+    constraints: str = ""  # JSON: ast-grep constraints on metavariables
+
+    @classmethod
+    def create(cls, value: object, where: str) -> StructPattern:
+        if isinstance(value, str):
+            return cls(json.dumps({"pattern": value}), label=_label(value))
+        if not isinstance(value, dict):
+            raise AuditorError(f"{where}: expected a pattern string or a mapping, got {value!r}")
+        body = {k: v for k, v in value.items() if k not in ("focus", "label", "constraints")}
+        unknown = set(body) - RULE_KEYS
+        if unknown:
+            raise AuditorError(
+                f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: focus, label, "
+                f"constraints, {', '.join(sorted(RULE_KEYS))})"
+            )
+        if not body:
+            raise AuditorError(f"{where}: a pattern needs at least one of 'pattern', 'kind', ...")
+        focus = value.get("focus", "")
+        if not isinstance(focus, str):
+            raise AuditorError(f"{where}.focus: expected a metavariable name such as SQL")
+        label = str(value.get("label") or _label(str(body.get("pattern") or body.get("kind"))))
+        constraints = json.dumps(value["constraints"]) if "constraints" in value else ""
+        return cls(json.dumps(body, sort_keys=True), focus.lstrip("$"), label, constraints)
+
+    def config(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": json.loads(self.rule)}
+        if self.constraints:
+            out["constraints"] = json.loads(self.constraints)
+        return out
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(sg_language: str, text: str) -> SgRoot:
+    if sg_language == "php" and not text.lstrip().startswith("<?"):
+        text = _PHP_PREFIX + text
+    return SgRoot(text, sg_language)
+
+
+def root(language: str, text: str) -> Node | None:
+    """The syntax tree of ``text`` (parsed once per text, shared by every rule)."""
+    sg_language = SG_LANGUAGES.get(language)
+    if sg_language is None:
+        return None
+    return _parse(sg_language, text).root()
+
+
+def find(tree: Node, pattern: StructPattern) -> list[Node]:
+    config: Any = pattern.config()
+    return list(tree.find_all(config))
+
+
+def focus_nodes(match: Node, pattern: StructPattern) -> list[Node]:
+    """The nodes a sink's data must not reach: the focus metavariable's, or the whole match."""
+    if not pattern.focus:
+        return [match]
+    single = match.get_match(pattern.focus)
+    if single is not None:
+        return [single]
+    return [n for n in match.get_multiple_matches(pattern.focus) if n.is_named()]
+
+
+def check(language: str, pattern: StructPattern) -> None:
+    """Compile ``pattern`` for ``language``: AuditorError with ast-grep's message if invalid."""
+    sg_language = SG_LANGUAGES.get(language)
+    if sg_language is None:
+        raise AuditorError(f"no structural patterns for language {language!r}")
+    try:
+        config: Any = pattern.config()
+        SgRoot("", sg_language).root().find_all(config)
+    except Exception as exc:  # ast-grep raises plain RuntimeError/ValueError with its reason
+        raise AuditorError(f"invalid pattern for {language}: {exc}") from None

@@ -1,0 +1,208 @@
+"""A rule's data-flow evidence: sources, sanitizers and sinks, and running the engine on a unit.
+
+In a rule file (per language):
+
+    taint:
+      sources: [request, parameters]    # groups of rules/_sources/<language>.yaml, or patterns
+      sanitizers: [numeric, 'shlex.quote($X)']
+      sinks:
+        - {pattern: '$CUR.execute($SQL, $$$)', focus: SQL}
+
+``parameters`` makes a function's parameters sources (a parameter must then be built into text,
+e.g. concatenated into the SQL, unless the sink says ``parameters: direct``); ``names: REGEX``
+makes identifiers, attributes and constant keys whose name matches sources (``password``). The
+shared tables name the framework's request data once for every rule (Pysa's split of models and
+rules): the rule names places, the engine is generic.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from auditor.analysis import patterns
+from auditor.analysis.languages import TABLES
+from auditor.analysis.patterns import StructPattern
+from auditor.analysis.taint import Engine, Hit, Places, SinkSpec, key_of
+from auditor.model import AuditorError
+
+SOURCES_DIR = "_sources"
+_FAMILY = {"typescript": "javascript", "tsx": "javascript"}
+
+
+@dataclass(frozen=True)
+class Sink:
+    pattern: StructPattern
+    direct_parameters: bool = False
+    literal: str = ""  # regex: the text a value was built into must match (e.g. SQL words)
+
+
+@dataclass(frozen=True)
+class TaintSpec:
+    sources: tuple[StructPattern, ...] = ()
+    sanitizers: tuple[StructPattern, ...] = ()
+    sinks: tuple[Sink, ...] = ()
+    parameters: bool = False
+    names: str = ""  # regex over one identifier / key: names that say they hold a secret
+
+    def places(self, tree: object) -> Places:
+        found = Places(parameters=self.parameters)
+        if self.names:
+            regex = _name_regex(self.names)
+            found.name_source = lambda name: regex.search(name) is not None
+        for pattern in self.sources:
+            for match in patterns.find(tree, pattern):
+                for node in patterns.focus_nodes(match, pattern):
+                    found.sources[key_of(node)] = "request"
+        for pattern in self.sanitizers:
+            for match in patterns.find(tree, pattern):
+                for node in patterns.focus_nodes(match, pattern):
+                    found.sanitizers.add(key_of(node))
+        for sink in self.sinks:
+            spec = SinkSpec(
+                sink.pattern.label,
+                sink.pattern.focus,
+                sink.direct_parameters,
+                _searcher(sink.literal) if sink.literal else None,
+            )
+            for match in patterns.find(tree, sink.pattern):
+                targets = found.sinks.setdefault(key_of(match), [])
+                targets += [(spec, node) for node in patterns.focus_nodes(match, sink.pattern)]
+        return found
+
+
+@functools.cache
+def _name_regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def _searcher(source: str) -> Callable[[str], bool]:
+    regex = _name_regex(source)
+    return lambda text: regex.search(text) is not None
+
+
+def analyse(spec: TaintSpec, language: str, text: str) -> list[Hit]:
+    """The sinks of ``text`` that a source reaches, each with its flows."""
+    table = TABLES.get(language)
+    tree = patterns.root(language, text)
+    if table is None or tree is None:
+        return []
+    places = spec.places(tree)
+    if not places.sinks:
+        return []  # no sink: nothing can be reported, so skip the walk
+    return Engine(table, places).run(tree)
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def shared_tables(directory: Path) -> dict[str, dict[str, tuple[StructPattern, ...]]]:
+    """rules/_sources/<language>.yaml: named groups of source and sanitizer patterns."""
+    tables: dict[str, dict[str, tuple[StructPattern, ...]]] = {}
+    if not directory.is_dir():
+        return tables
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise AuditorError(f"{path}: cannot read source table ({exc})") from None
+        if not isinstance(data, dict):
+            raise AuditorError(f"{path}: expected a mapping of group name to patterns")
+        groups: dict[str, tuple[StructPattern, ...]] = {}
+        for name, items in data.items():
+            if not isinstance(items, list):
+                raise AuditorError(f"{path}: key '{name}': expected a list of patterns")
+            groups[str(name)] = tuple(
+                StructPattern.create(item, f"{path}: key '{name}[{i}]'")
+                for i, item in enumerate(items)
+            )
+        tables[path.stem] = groups
+    return tables
+
+
+def load_taint(
+    value: object,
+    where: str,
+    language: str,
+    tables: Mapping[str, Mapping[str, tuple[StructPattern, ...]]],
+) -> TaintSpec:
+    if not isinstance(value, dict):
+        raise AuditorError(f"{where}: expected a mapping with sources, sinks, sanitizers")
+    unknown = set(value) - {"sources", "sinks", "sanitizers", "names"}
+    if unknown:
+        raise AuditorError(
+            f"{where}.{sorted(unknown)[0]}: unknown key "
+            "(allowed: sources, sinks, sanitizers, names)"
+        )
+    table = tables.get(language) or tables.get(_FAMILY.get(language, ""), {})
+    parameters = False
+
+    def group(part: str) -> tuple[StructPattern, ...]:
+        nonlocal parameters
+        items = value.get(part, [])
+        if not isinstance(items, list):
+            raise AuditorError(f"{where}.{part}: expected a list")
+        out: list[StructPattern] = []
+        for index, item in enumerate(items):
+            here = f"{where}.{part}[{index}]"
+            if part == "sources" and item == "parameters":
+                parameters = True
+            elif isinstance(item, str) and item in table:
+                out += table[item]
+            elif isinstance(item, str) and item.isidentifier() and item.islower():
+                known = ", ".join(sorted(table)) or "none"
+                raise AuditorError(
+                    f"{here}: no group {item!r} in rules/{SOURCES_DIR}/{language}.yaml "
+                    f"(known: {known})"
+                )
+            else:
+                out.append(StructPattern.create(item, here))
+        return tuple(out)
+
+    sources = group("sources")
+    sanitizers = group("sanitizers")
+    sinks = _sinks(value.get("sinks"), where)
+    names = value.get("names", "")
+    if not isinstance(names, str):
+        raise AuditorError(f"{where}.names: expected a regex over one name")
+    if names:
+        try:
+            _name_regex(names)
+        except re.error as exc:
+            raise AuditorError(f"{where}.names: invalid regex: {exc}") from None
+    if not sinks:
+        raise AuditorError(f"{where}.sinks: at least one sink pattern is needed")
+    return TaintSpec(sources, sanitizers, sinks, parameters, names)
+
+
+def _sinks(items: object, where: str) -> tuple[Sink, ...]:
+    if not isinstance(items, list):
+        raise AuditorError(f"{where}.sinks: expected a list of patterns")
+    out = []
+    for index, item in enumerate(items):
+        here = f"{where}.sinks[{index}]"
+        direct = False
+        literal = ""
+        if isinstance(item, dict) and ("parameters" in item or "literal" in item):
+            item = dict(item)
+            mode = item.pop("parameters", "built")
+            if mode not in ("direct", "built"):
+                raise AuditorError(f"{here}.parameters: expected 'direct' or 'built'")
+            direct = mode == "direct"
+            literal = str(item.pop("literal", ""))
+            try:
+                _name_regex(literal)
+            except re.error as exc:
+                raise AuditorError(f"{here}.literal: invalid regex: {exc}") from None
+        out.append(Sink(StructPattern.create(item, here), direct, literal))
+    return tuple(out)
+
+
+def all_patterns(spec: TaintSpec) -> Sequence[StructPattern]:
+    return (*spec.sources, *spec.sanitizers, *(s.pattern for s in spec.sinks))

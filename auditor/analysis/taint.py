@@ -1,0 +1,564 @@
+"""One intra-function data-flow (taint) engine for every rule and every language with a table.
+
+The engine walks a unit's syntax tree in execution order with a state that maps each variable
+(or dotted name such as ``self.query``) to a ``Val``: the flows of source text it may hold, its
+constant value when known, and the contents of a dict/map/list built in the function. Places are
+given by the rule as structural patterns, resolved to nodes before the walk (``Places``):
+sources start a flow, sanitizers end one, sinks report the flows that reach their focus.
+
+What it models, because real code needs it (see the analysis issue):
+- assignment kills (a constant overwrite cleans a variable), ``+=`` and string building join;
+- calls: the result carries the receiver's and arguments' text unless the call is a sanitizer
+  or returns no text (``len``, ``equals``); mutators (``sb.append(x)``) taint their receiver;
+- containers built here: constant keys and simple list operations are tracked, so a read under
+  another key or index is clean;
+- conditions that fold to a constant skip the branch that never runs; branches merge; loops run
+  to a fixed point (two passes suffice for the join-only lattice used here);
+- allow-list and equality guards (``if x not in ALLOWED: raise``) clean the guarded variable.
+Calls into other functions are not followed (their result is tainted by their arguments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.analysis import fold
+from auditor.analysis.calls import _COMPREHENSIONS, CallMixin
+from auditor.analysis.languages import Table
+from auditor.analysis.values import (
+    CLEAN,
+    NOTHING,
+    Flow,
+    Step,
+    Taint,
+    Val,
+    cap,
+    literal_of,
+    merge_states,
+    union,
+)
+
+Node = Any  # ast_grep_py.SgNode (untyped)
+Key = tuple[int, int, str]
+State = dict[str, Val]
+
+
+def key_of(node: Node) -> Key:
+    span = node.range()
+    return (span.start.index, span.end.index, node.kind())
+
+
+@dataclass(frozen=True)
+class SinkSpec:
+    label: str  # what the sink is, for messages ("cursor.execute")
+    focus: str  # metavariable whose value must not be tainted ("" = the whole match)
+    direct_parameters: bool = False  # a parameter counts without string building
+    literal: Callable[[str], bool] | None = None  # built text must look like this (SQL, ...)
+
+    def accepts(self, flow: Flow) -> bool:
+        if flow.built:
+            return self.literal is None or self.literal(flow.literal)
+        return flow.kind != "parameter" or self.direct_parameters
+
+
+@dataclass
+class Places:
+    """Source, sanitizer and sink nodes of one unit, by node key."""
+
+    sources: dict[Key, str] = field(default_factory=dict)  # key -> flow kind
+    sanitizers: set[Key] = field(default_factory=set)
+    sinks: dict[Key, list[tuple[SinkSpec, Node]]] = field(default_factory=dict)  # focus nodes
+    parameters: bool = False  # a function's parameters are sources
+    name_source: Callable[[str], bool] | None = None  # a name that says what it holds
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A sink reached by a flow."""
+
+    sink: SinkSpec
+    first_line: int  # 0-based lines of the sink within the unit
+    last_line: int
+    flows: tuple[Flow, ...]
+    text: str  # the sink's code, for the path's last step
+
+
+class Engine(CallMixin):
+    def __init__(self, table: Table, places: Places) -> None:
+        self.t = table
+        self.p = places
+        self.hits: dict[Key, Hit] = {}
+        self._handled: set[Key] = set()
+
+    # -- entry -------------------------------------------------------------------------
+
+    def run(self, root: Node) -> list[Hit]:
+        self.block(root, {})
+        return sorted(self.hits.values(), key=lambda h: (h.first_line, h.sink.label))
+
+    # -- statements (return False when the path ends here) -----------------------------
+
+    def block(self, node: Node, st: State) -> bool:
+        return all(self.stmt(child, st) for child in node.children() if child.is_named())
+
+    def stmt(self, node: Node, st: State) -> bool:
+        kind = node.kind()
+        t = self.t
+        self.sink_check(node, st)
+        if kind in t.functions:
+            self.function(node, st)
+            return True
+        if kind in t.ifs:
+            return self.if_(node, st)
+        if kind in t.loops or kind in t.foreach:
+            self.loop(node, st)
+            return True
+        if kind in ("switch_expression", "switch_statement", "expression_switch_statement"):
+            self.switch(node, st)
+            return True
+        if kind in t.terminators:
+            for child in node.named_children():
+                self.expr(child, st)
+            return False
+        if kind in EXPRESSION_STATEMENTS or kind.endswith(("block", "statement", "clause")):
+            if kind in ("try_statement", "with_statement", "try_with_resources_statement"):
+                self.block(node, st)
+                return True
+            return self.block(node, st)
+        if kind in (
+            "module",
+            "program",
+            "source_file",
+            "decorated_definition",
+            "class_body",
+            "class_definition",
+            "class_declaration",
+            "statement_list",
+        ):
+            return self.block(node, st)
+        self.expr(node, st)
+        return True
+
+    def function(self, node: Node, outer: State) -> None:
+        st = dict(outer)
+        params = node.field("parameters") or node.field("parameter")
+        if params is not None and self.p.parameters:
+            for name, typed_text in self.parameter_names(params):
+                if typed_text and any(word in self.t.numeric_types for word in typed_text):
+                    continue
+                line = node.range().start.line
+                st[name] = Val(frozenset({Flow(Step(line, f"parameter {name}"), "parameter")}))
+        body = node.field("body")
+        if body is not None:
+            if body.kind() in self.t.functions or body.kind() not in BODY_KINDS:
+                self.expr(body, st)  # an arrow function's expression body
+            else:
+                self.block(body, st)
+
+    def parameter_names(self, params: Node) -> list[tuple[str, list[str]]]:
+        out: list[tuple[str, list[str]]] = []
+        for child in params.named_children() if params.kind() != "identifier" else [params]:
+            kind = child.kind()
+            if kind not in self.t.parameters:
+                continue
+            if kind == "identifier":
+                names = [child]
+            else:
+                names = [
+                    n for n in child.named_children() if n.kind() == "identifier"
+                ] or child.find_all(kind="identifier")
+            if not names:
+                continue
+            types: list[str] = []
+            if kind in self.t.typed:
+                kinds = [n.kind() for n in child.named_children()]
+                types = [n.text() for n in child.named_children() if n is not names[0]]
+                types += kinds
+            name = names[-1].text() if self.t.sg_language == "go" else names[0].text()
+            if name in REQUEST_OBJECTS:
+                continue
+            out.append((name, types))
+        return out
+
+    def if_(self, node: Node, st: State) -> bool:
+        branches, else_body = self.if_parts(node)
+        outs: list[State] = []
+        cur: State | None = dict(st)
+        for cond, body in branches:
+            assert cur is not None
+            value = self.expr(cond, cur) if cond is not None else NOTHING
+            when_true, when_false = guards(self.t, cond) if cond is not None else (set(), set())
+            if value.const is not None and not value.tainted and not value.const:
+                self.sanitize(cur, when_false)
+                continue
+            inside = dict(cur)
+            self.sanitize(inside, when_true)
+            if body is not None and self.stmt(body, inside):
+                outs.append(inside)
+            if value.const is not None and not value.tainted and value.const:
+                cur = None
+                break
+            cur = dict(cur)
+            self.sanitize(cur, when_false)
+        if cur is not None:
+            if else_body is not None:
+                if self.stmt(else_body, cur):
+                    outs.append(cur)
+            else:
+                outs.append(cur)
+        if not outs:
+            return False
+        st.clear()
+        st.update(merge_states(outs))
+        return True
+
+    def if_parts(self, node: Node) -> tuple[list[tuple[Node, Node]], Node | None]:
+        branches = [(node.field("condition"), node.field("consequence"))]
+        else_body = None
+        for alt in node.field_children("alternative"):
+            if alt.kind() == "elif_clause":
+                branches.append((alt.field("condition"), alt.field("consequence")))
+            elif alt.kind() == "else_clause":
+                else_body = alt.field("body") or next(iter(alt.named_children()), None)
+            else:
+                else_body = alt
+        return branches, else_body
+
+    def sanitize(self, st: State, names: set[str]) -> None:
+        for name in names:
+            st[name] = NOTHING
+
+    def loop(self, node: Node, st: State) -> None:
+        before = dict(st)
+        var_field, iter_field = self.t.foreach.get(node.kind(), ("", ""))
+        for _ in range(2):
+            inside = dict(st)
+            if iter_field:
+                iterated = node.field(iter_field)
+                target = node.field(var_field)
+                if iterated is not None:
+                    value = union(self.expr(iterated, inside))
+                    if target is not None:
+                        self.assign(target, value, inside, node)
+            else:
+                for child in node.named_children():
+                    if child.kind() not in BODY_KINDS:
+                        self.expr(child, inside)
+            body = node.field("body")
+            if body is not None:
+                self.stmt(body, inside)
+            st.clear()
+            st.update(merge_states([before, inside]))
+
+    def switch(self, node: Node, st: State) -> None:
+        subject = node.field("condition") or node.field("value")
+        value = self.expr(subject, st) if subject is not None else NOTHING
+        body = node.field("body")
+        if body is None:
+            return
+        groups = [g for g in body.named_children() if g.kind() not in ("comment",)]
+        chosen = groups
+        if value.const is not None and not value.tainted:
+            matching = [g for g in groups if fold.case_matches(g, value.const)]
+            if matching:
+                chosen = matching[:1]
+            elif any(fold.is_default(g) for g in groups):
+                chosen = [g for g in groups if fold.is_default(g)][:1]
+        outs = [dict(st)] if chosen is groups else []
+        for group in chosen:
+            inside = dict(st)
+            for child in group.named_children():
+                if child.kind() in ("switch_label", "case", "default"):
+                    continue
+                if not self.stmt(child, inside):
+                    break
+            outs.append(inside)
+        st.clear()
+        st.update(merge_states(outs or [st]))
+
+    # -- sinks -------------------------------------------------------------------------
+
+    def sink_check(self, node: Node, st: State) -> None:
+        key = key_of(node)
+        found = self.p.sinks.get(key)
+        if not found or key in self._handled:
+            return
+        self._handled.add(key)
+        for spec, focus in found:
+            value = union(self.expr(focus, st))
+            flows = [f for f in value.taint if spec.accepts(f)]
+            if flows:
+                span = node.range()
+                self.hits.setdefault(
+                    key,
+                    Hit(spec, span.start.line, span.end.line, tuple(_ranked(flows)), node.text()),
+                )
+        self._handled.discard(key)
+
+    # -- expressions -------------------------------------------------------------------
+
+    def expr(self, node: Node, st: State) -> Val:
+        key = key_of(node)
+        if key in self.p.sinks and key not in self._handled:
+            self.sink_check(node, st)
+        if key in self.p.sanitizers:
+            return NOTHING
+        source = self.p.sources.get(key)
+        if source is not None:
+            line = node.range().start.line
+            return Val(frozenset({Flow(Step(line, _short(node.text())), source)}))
+        kind = node.kind()
+        t = self.t
+        if kind in t.identifiers:
+            return self.name(node.text(), st, node)
+        if kind in t.strings:
+            return self.string(node, st)
+        if kind in t.numbers:
+            return Val(const=fold.number(node.text()))
+        if kind in ("true", "false"):
+            return Val(const=kind == "true")
+        if kind in t.members:
+            return self.member(node, st)
+        if kind in t.subscripts:
+            return self.subscript(node, st)
+        if kind in t.calls:
+            return self.call(node, st)
+        if kind in t.binaries or kind == "comparison_operator":
+            return self.binary(node, st)
+        if kind in t.not_kinds or kind == "not_operator":
+            inner = [self.expr(c, st) for c in node.named_children()]
+            value = union(*inner)
+            op = node.child(0).text() if node.child(0) is not None else ""
+            if inner and inner[-1].const is not None and op in ("!", "not"):
+                return Val(value.taint, const=not inner[-1].const)
+            return value
+        if kind in t.ternaries:
+            return self.ternary(node, st)
+        if kind in t.assignments or kind in t.declarations or kind in t.augmented:
+            return self.assignment(node, st)
+        if kind in t.functions:
+            self.function(node, st)
+            return NOTHING
+        if kind in t.containers or kind in ("tuple", "expression_list", "array_initializer"):
+            return self.container(node, st)
+        if kind in _COMPREHENSIONS:
+            return self.comprehension(node, st)
+        if kind == "as_pattern":
+            children = node.named_children()
+            value = self.expr(children[0], st)
+            if len(children) > 1:
+                self.assign(children[-1], value, st, node)
+            return value
+        if kind in ("keyword_argument", "pair"):
+            value_node = node.field("value")
+            return self.expr(value_node, st) if value_node is not None else NOTHING
+        if kind in (
+            "parenthesized_expression",
+            "await",
+            "await_expression",
+            "cast_expression",
+            "as_expression",
+            "non_null_expression",
+            "satisfies_expression",
+            "type_assertion",
+            "spread_element",
+            "list_splat",
+            "argument",
+        ):
+            inner = [c for c in node.named_children() if not c.kind().endswith("type")]
+            return self.expr(inner[-1], st) if inner else NOTHING
+        children = node.named_children()
+        if not children:
+            return NOTHING
+        return union(*(self.expr(c, st) for c in children))
+
+    def name(self, name: str, st: State, node: Node) -> Val:
+        value = st.get(name)
+        if value is not None:
+            return value
+        if self.p.name_source is not None and self.p.name_source(name):
+            line = node.range().start.line
+            return Val(frozenset({Flow(Step(line, name), "name")}))
+        return NOTHING
+
+    def string(self, node: Node, st: State) -> Val:
+        parts = (
+            [c for c in node.find_all(kind=next(iter(self.t.interpolations), "-"))]
+            if (self.t.interpolations)
+            else []
+        )
+        if self.t.sg_language == "php":
+            parts = node.find_all(kind="variable_name")
+        if not parts:
+            return Val(const=fold.string_value(node))
+        value = union(*(self.expr(c, st) for c in parts))
+        return value.built(fold.string_value(node) or "") if value.tainted else NOTHING
+
+    def member(self, node: Node, st: State) -> Val:
+        dotted = node.text()
+        if dotted in st:
+            return st[dotted]
+        obj_field, prop_field = self.t.members[node.kind()]
+        obj = node.field(obj_field)
+        prop = node.field(prop_field)
+        prop_name = prop.text() if prop is not None else ""
+        base = self.expr(obj, st) if obj is not None else NOTHING
+        if prop_name in ("length", "size"):
+            return NOTHING
+        if base.keys is not None:
+            return base.keys.get((prop_name,), NOTHING)
+        if not base.tainted and self.p.name_source is not None and self.p.name_source(prop_name):
+            line = node.range().start.line
+            return Val(frozenset({Flow(Step(line, _short(dotted)), "name")}))
+        return Val(base.taint)
+
+    def subscript(self, node: Node, st: State) -> Val:
+        obj_field, index_field = self.t.subscripts[node.kind()]
+        obj = node.field(obj_field)
+        index = node.field(index_field)
+        base = self.expr(obj, st) if obj is not None else NOTHING
+        at = self.expr(index, st) if index is not None else NOTHING
+        if at.const is not None and base.keys is not None:
+            return base.keys.get((at.const,), NOTHING)
+        if isinstance(at.const, int) and base.items is not None:
+            items = base.items
+            return items[at.const] if -len(items) <= at.const < len(items) else NOTHING
+        if isinstance(at.const, str) and self.p.name_source and self.p.name_source(at.const):
+            line = node.range().start.line
+            return Val(frozenset({Flow(Step(line, _short(node.text())), "name")}))
+        if isinstance(base.const, str) and index is not None and index.kind() == "slice":
+            return NOTHING
+        return Val(union(base).taint)
+
+    def ternary(self, node: Node, st: State) -> Val:
+        cond_f, then_f, else_f = self.t.ternaries[node.kind()]
+        if not cond_f:  # python: `a if c else b`
+            a, c, b = node.named_children()[:3]
+        else:
+            c, a, b = node.field(cond_f), node.field(then_f), node.field(else_f)
+        test = self.expr(c, st)
+        if test.const is not None and not test.tainted:
+            return self.expr(a if test.const else b, st)
+        return union(self.expr(a, st), self.expr(b, st))
+
+    def binary(self, node: Node, st: State) -> Val:
+        children = node.named_children()
+        values = [self.expr(c, st) for c in children]
+        op = fold.operator(node, children)
+        const = fold.binary(op, [v.const for v in values]) if len(values) == 2 else None
+        if op in (
+            "==",
+            "!=",
+            "===",
+            "!==",
+            "<",
+            ">",
+            "<=",
+            ">=",
+            "in",
+            "not in",
+            "instanceof",
+            "and",
+            "or",
+            "&&",
+            "||",
+        ):
+            taint: Taint = CLEAN  # a test yields a boolean, not the text
+            if op in ("and", "or", "&&", "||"):
+                taint = union(*values).taint  # `a or b` / `a || b` is one of them
+            return Val(taint, const=const)
+        merged = union(*values)
+        if merged.tainted and any(isinstance(v.const, str) for v in values):
+            merged = merged.built(literal_of(*values))
+        return Val(merged.taint, const=const)
+
+    def container(self, node: Node, st: State) -> Val:
+        kind = node.kind()
+        if kind in ("dictionary", "object"):
+            keys: dict[tuple[Any, ...], Val] = {}
+            loose: list[Val] = []
+            for child in node.named_children():
+                if child.kind() == "pair":
+                    k = child.field("key")
+                    value = self.expr(child.field("value"), st)
+                    kv = fold.key_const(k) if k is not None else None
+                    if kv is None:
+                        loose.append(value)
+                    else:
+                        keys[(kv,)] = value
+                elif child.kind() in self.t.identifiers:  # JS shorthand `{ name }`
+                    keys[(child.text(),)] = self.expr(child, st)
+                else:
+                    loose.append(self.expr(child, st))
+            if loose:
+                return union(*loose, Val(keys=keys))
+            return Val(keys=keys)
+        items = tuple(self.expr(c, st) for c in node.named_children() if c.kind() != "comment")
+        return Val(items=items)
+
+
+def _ranked(flows: list[Flow]) -> list[Flow]:
+    return sorted(cap(frozenset(flows)), key=lambda f: (f.kind != "request", f.source.line))
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
+    """Variables known to be allow-listed (or constant) when ``cond`` is true / false."""
+    return fold.guards(table, cond)
+
+
+EXPRESSION_STATEMENTS = frozenset(
+    {
+        "expression_statement",
+        "local_variable_declaration",
+        "lexical_declaration",
+        "variable_declaration",
+        "var_declaration",
+        "short_var_declaration",
+        "with_clause",
+        "with_item",
+        "finally_clause",
+        "except_clause",
+        "catch_clause",
+        "labeled_statement",
+        "defer_statement",
+        "go_statement",
+    }
+)
+BODY_KINDS = frozenset({"block", "statement_block", "compound_statement", "constructor_body"})
+# Parameters that hold the framework's request/response objects: their fields are sources only
+# where the shared source table says so (request.args is input, request.method is not).
+REQUEST_OBJECTS = frozenset(
+    {
+        "self",
+        "cls",
+        "this",
+        "request",
+        "req",
+        "res",
+        "response",
+        "ctx",
+        "context",
+        "resp",
+        "w",
+        "r",
+        "c",
+        "next",
+        "event",
+        "info",
+        "e",
+        "session",
+        "db",
+        "conn",
+        "cursor",
+        "logger",
+        "log",
+        "app",
+    }
+)
