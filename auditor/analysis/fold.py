@@ -32,10 +32,14 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
 }
 _TEXT_KINDS = ("string_content", "string_fragment", "interpreted_string_literal_content",
                "raw_string_content", "escape_sequence")  # fmt: skip
-_CHECK_METHODS = frozenset({"contains", "includes", "has", "containsKey", "isdigit", "isalnum",
-                            "isnumeric", "isdecimal", "isalpha", "isidentifier", "matches",
-                            "fullmatch", "match", "test", "MatchString", "isValid",
-                            "is_valid", "isAllowed", "is_allowed"})  # fmt: skip
+# x is checked by `ALLOWED.contains(x)` (the argument) or by `x.isdigit()` (the receiver).
+_ARGUMENT_CHECKS = frozenset({"contains", "includes", "has", "containsKey", "fullmatch", "match",
+                              "test", "MatchString", "isValid", "is_valid", "isAllowed",
+                              "is_allowed", "search"})  # fmt: skip
+_RECEIVER_CHECKS = frozenset({"isdigit", "isalnum", "isnumeric", "isdecimal", "isalpha",
+                              "isidentifier", "matches", "startsWith", "startswith",
+                              "is_relative_to"})  # fmt: skip
+_CHECK_METHODS = _ARGUMENT_CHECKS | _RECEIVER_CHECKS
 
 
 def number(text: str) -> int | float | None:
@@ -185,10 +189,10 @@ def _check_call(node: Node) -> set[str]:
     arguments = node.field("arguments")
     args = [a for a in arguments.named_children()] if arguments is not None else []
     names = [n for n in (_name(a) for a in args) if n]
-    if method in ("match", "fullmatch", "MatchString") and len(args) >= 2:
+    if method in ("match", "fullmatch", "MatchString", "search") and len(args) >= 2:
         return {n for n in [_name(args[1])] if n}
-    if names and method not in ("isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal"):
-        return {names[0]}
+    if method in _ARGUMENT_CHECKS and method != "search":
+        return {names[0]} if names else set()
     if receiver is not None:
         name = _name(receiver)
         return {name} if name else set()

@@ -122,6 +122,9 @@ class Engine(CallMixin):
             for child in node.named_children():
                 self.expr(child, st)
             return False
+        if kind == "expression_statement" and _aborts(node):
+            self.block(node, st)
+            return False
         if kind in EXPRESSION_STATEMENTS or kind.endswith(("block", "statement", "clause")):
             if kind in ("try_statement", "with_statement", "try_with_resources_statement"):
                 self.block(node, st)
@@ -304,6 +307,8 @@ class Engine(CallMixin):
         if key in self.p.sinks and key not in self._handled:
             self.sink_check(node, st)
         if key in self.p.sanitizers:
+            for child in node.named_children():  # sinks inside still count: bool(tree.xpath(q))
+                self.expr(child, st)
             return NOTHING
         source = self.p.sources.get(key)
         if source is not None:
@@ -497,6 +502,19 @@ class Engine(CallMixin):
             return Val(keys=keys)
         items = tuple(self.expr(c, st) for c in node.named_children() if c.kind() != "comment")
         return Val(items=items)
+
+
+_ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
+                     "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
+
+
+def _aborts(statement: Node) -> bool:
+    """``abort(404)`` / ``sys.exit(1)`` / ``panic(err)``: the path ends here."""
+    calls = statement.named_children()
+    if len(calls) != 1 or calls[0].kind() not in ("call", "call_expression"):
+        return False
+    function = calls[0].field("function")
+    return function is not None and function.text() in _ABORTS
 
 
 def _ranked(flows: list[Flow]) -> list[Flow]:
