@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATHS",
-        help="files or directories (limits --staged/--diff/--all)",
+        help="files or directories (limits --staged/--diff/--all); with --staged, a named "
+        "file that has no staged change is scanned whole (pre-commit run --all-files)",
     )
     which = scan.add_mutually_exclusive_group()
     which.add_argument("--staged", action="store_true", help="the staged change (pre-commit)")
