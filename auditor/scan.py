@@ -141,8 +141,7 @@ class Scan:
         by_path = {f.target.path: f for f in files}
         # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
         candidates.sort(key=lambda c: (c.window.unit.path, c.window.unit.start_line, c.rule.id))
-        findings = [f for f in (self._judge(c, by_path) for c in candidates) if f]
-        findings.sort(key=lambda f: (f.unit.path, f.start_line, f.rule.id))
+        findings = one_per_line([f for f in (self._judge(c, by_path) for c in candidates) if f])
         embedder.close()
         return ScanResult(
             findings=tuple(findings),
@@ -238,6 +237,22 @@ class Scan:
             snippet=_snippet(unit, start, end),
             detail=detail,
         )
+
+
+def one_per_line(findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per (file, line, rule), in reading order.
+
+    A nested function's lines are also its outer function's, so both units can confirm the
+    same line; the innermost unit (the shortest) names the place best and is kept.
+    """
+    best: dict[tuple[str, int, str], Finding] = {}
+    for finding in findings:
+        key = (finding.unit.path, finding.start_line, finding.rule.id)
+        kept = best.get(key)
+        span = finding.unit.end_line - finding.unit.start_line
+        if kept is None or span < kept.unit.end_line - kept.unit.start_line:
+            best[key] = finding
+    return sorted(best.values(), key=lambda f: (f.unit.path, f.start_line, f.rule.id))
 
 
 def default_rule_dirs(root: Path, shipped: Path) -> list[Path]:
