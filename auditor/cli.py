@@ -110,7 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--baseline", metavar="FILE", help="report only findings not in this baseline"
     )
-    scan.add_argument("--include", action="append", metavar="GLOB", help="only paths matching")
+    scan.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="only paths matching; these are scanned even when vendored or generated "
+        "(by linguist's conventions and .gitattributes linguist-vendored/-generated)",
+    )
     scan.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching")
     scan.add_argument("--max-file-bytes", type=int, metavar="N", help="skip larger files (1000000)")
     scan.add_argument(

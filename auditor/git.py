@@ -18,6 +18,9 @@ class Target:
     path: str  # relative to the repository root, POSIX
     data: bytes
     changed: frozenset[int] | None
+    # What the repository says of the file: "vendored"/"generated" (linguist attributes),
+    # "keep" (scan it even if it looks vendored: an attribute set false, or --include).
+    marked: str | None = None
 
     def touches(self, start: int, end: int) -> bool:
         if self.changed is None:

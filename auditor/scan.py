@@ -68,7 +68,7 @@ def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[
     files: list[_File] = []
     skipped: list[Skip] = []
     for target in targets:
-        reason = extract.classify(target.path, target.data, max_file_bytes)
+        reason = extract.classify(target.path, target.data, max_file_bytes, target.marked)
         language = extract.language_for_path(target.path)
         if reason is not None or language is None:
             skipped.append(Skip(target.path, reason or "unsupported language"))
