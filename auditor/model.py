@@ -215,7 +215,7 @@ class Skip:
 
     path: str
     reason: str  # "binary", "undecodable", "too large", "minified", "generated", "vendored",
-    # "unsupported language", "syntax errors"
+    # "unsupported language"
 
 
 @dataclass(frozen=True)
@@ -228,3 +228,5 @@ class ScanResult:
     embedded: int  # vectors computed this run (cache misses)
     model: str
     warnings: tuple[str, ...] = ()
+    # Scanned files whose parse met syntax errors (their units are still scanned; not skips).
+    parse_errors: tuple[str, ...] = ()

@@ -48,6 +48,7 @@ class _File:
     language: str
     lines: list[str]
     units: list[CodeUnit] = field(default_factory=list)
+    broken: bool = False  # the parse met syntax errors
 
 
 def _touched(unit: CodeUnit, target: Target) -> bool:
@@ -75,9 +76,7 @@ def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[
             continue
         text = extract.decode(target.data)
         units, broken = extract.extract_units(target.path, text, language)
-        if broken:
-            skipped.append(Skip(target.path, "syntax errors"))  # counted; its units still scanned
-        entry = _File(target, language, text.split("\n"))
+        entry = _File(target, language, text.split("\n"), broken=broken)
         entry.units = [u for u in units if _touched(u, target)]
         files.append(entry)
     return files, skipped
@@ -152,6 +151,7 @@ class Scan:
             embedded=embedded,
             model=embedder.key,
             warnings=tuple(self.warnings),
+            parse_errors=tuple(f.target.path for f in files if f.broken),
         )
 
     def _gate(

@@ -113,7 +113,12 @@ def test_awkward_files_are_skipped_and_counted(
     assert reasons["bundle.js"] == "minified"
     assert reasons["huge.py"] == "too large"
     assert reasons["notes.txt"] == "unsupported language"
-    assert reasons["broken.py"] == "syntax errors"  # noted, and its units still scanned
+    # A file with syntax errors is scanned (its units are), so it is no skip: the counts add up.
+    assert "broken.py" not in reasons
+    assert doc["parsed_with_errors"] == ["broken.py"]
+    summary = doc["summary"]
+    assert summary["files_parsed_with_errors"] == 1
+    assert summary["files_scanned"] + summary["files_skipped"] == 6
 
 
 def test_corrupt_cache_is_rebuilt_with_a_warning(

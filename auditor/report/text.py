@@ -88,9 +88,12 @@ def describe_skips(skipped: Sequence[Skip]) -> str:
 
 def describe_scan(result: ScanResult) -> str:
     """Everything the summary says besides the findings, as one sentence."""
-    parts = [
+    scanned = (
         f"scanned {plural(result.units_scanned, 'unit')} in {plural(result.files_scanned, 'file')}"
-    ]
+    )
+    if result.parse_errors:
+        scanned += f" ({len(result.parse_errors)} parsed with syntax errors)"
+    parts = [scanned]
     skips = describe_skips(result.skipped)
     if skips:
         parts.append(skips)
