@@ -168,7 +168,9 @@ def cmd_scan(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     result = session.apply_baseline(result)
     category = config.category or selection.mode.value
     code = write_report(result, config, root, category, also)
-    if args.quiet:
+    # A text report on standard output already ends with the warnings: say them once.
+    in_report = config.format == Format.TEXT.value and config.output in (None, "-")
+    if args.quiet or in_report:
         return code
     for warning in result.warnings:
         print(f"auditor: warning: {warning}", file=sys.stderr)

@@ -138,6 +138,19 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(
         assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > 0
 
 
+def test_a_warning_is_said_once(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "vectors.sqlite3").write_bytes(b"this is not a database" * 100)
+    write(repo, "service.py", planted.PY_SERVICE)
+    git(repo, "add", ".")
+    assert run_cli(repo, ["scan", "--staged"], cache, monkeypatch) == 1
+    captured = capsys.readouterr()
+    assert (captured.out + captured.err).count("is unreadable") == 1
+
+
 def test_foreign_sqlite_file_is_not_overwritten_in_place(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
