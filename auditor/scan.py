@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from auditor import evidence, extract, secrets
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder
-from auditor.gate import embed_cached, rule_vectors, score
+from auditor.gate import best_blocks, embed_cached, rule_vectors, score
 from auditor.git import Target
 from auditor.index import VectorIndex
 from auditor.model import (
@@ -40,6 +41,7 @@ class Candidate:
     window: Window
     score: float  # the gate's similarity of the unit's best window to the rule
     context: bool = False  # put forward by its file's module-level code, not by itself
+    lines: tuple[int, int] | None = None  # where a gate-only finding points (module code)
 
 
 @dataclass
@@ -205,7 +207,22 @@ class Scan:
                     Candidate(rule, windows[row], float(sim), context=True)
                     for row, sim in zip(extra, sims.tolist(), strict=True)
                 ]
+        if self.config.precision is Precision.BROAD:
+            out, pinned = self._pin_module_candidates(embedder, out, per_rule)
+            more += pinned
         return out, embedded + more
+
+    def _pin_module_candidates(
+        self, embedder: Embedder, candidates: list[Candidate], per_rule: dict[str, np.ndarray]
+    ) -> tuple[list[Candidate], int]:
+        """Broad mode: a gate-only finding on module-level code points at its best block."""
+        picked = [i for i, c in enumerate(candidates) if c.window.unit.kind == "module"]
+        items = [(candidates[i].window, per_rule[candidates[i].rule.id]) for i in picked]
+        spans, embedded = best_blocks(embedder, self.cache, items)
+        out = list(candidates)
+        for i, span in zip(picked, spans, strict=True):
+            out[i] = dataclasses.replace(candidates[i], lines=span)
+        return out, embedded
 
     def _judge(self, candidate: Candidate, files: dict[str, _File]) -> Finding | None:
         rule, window, similarity = candidate.rule, candidate.window, candidate.score
@@ -223,7 +240,7 @@ class Scan:
         if confirmed is not None:
             start, end, detail = confirmed.start_line, confirmed.end_line, confirmed.detail
         else:
-            (start, end), detail = _trim(window), ""
+            (start, end), detail = candidate.lines or _trim(window), ""
         lines = files[unit.path].lines
         if _suppressed(rule.id, lines, (unit.start_line - 1, start - 1, *range(start, end + 1))):
             return None
