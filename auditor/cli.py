@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATHS",
-        help="files or directories (limits --staged/--diff/--all)",
+        help="files or directories (limits --staged/--diff/--all); with --staged, a named "
+        "file that has no staged change is scanned whole (pre-commit run --all-files)",
     )
     which = scan.add_mutually_exclusive_group()
     which.add_argument("--staged", action="store_true", help="the staged change (pre-commit)")
@@ -109,7 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--baseline", metavar="FILE", help="report only findings not in this baseline"
     )
-    scan.add_argument("--include", action="append", metavar="GLOB", help="only paths matching")
+    scan.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="only paths matching; these are scanned even when vendored or generated "
+        "(by linguist's conventions and .gitattributes linguist-vendored/-generated)",
+    )
     scan.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching")
     scan.add_argument("--max-file-bytes", type=int, metavar="N", help="skip larger files (1000000)")
     scan.add_argument(
@@ -161,7 +168,9 @@ def cmd_scan(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     result = session.apply_baseline(result)
     category = config.category or selection.mode.value
     code = write_report(result, config, root, category, also)
-    if args.quiet:
+    # A text report on standard output already ends with the warnings: say them once.
+    in_report = config.format == Format.TEXT.value and config.output in (None, "-")
+    if args.quiet or in_report:
         return code
     for warning in result.warnings:
         print(f"auditor: warning: {warning}", file=sys.stderr)

@@ -15,7 +15,7 @@ import numpy as np
 
 from auditor.cache import VectorCache
 from auditor.embed.base import Embedder, Vectors
-from auditor.model import Rule
+from auditor.model import Rule, Window
 from auditor.progress import Progress
 
 
@@ -93,3 +93,47 @@ def leave_one_out(vectors: Vectors) -> list[float]:
         float((np.delete(vectors, row, axis=0) @ vectors[row]).max())
         for row in range(1, len(vectors))
     ]
+
+
+BLOCK_LINES = 8  # a block of module-level code is at most this many lines
+
+
+def blocks(window: Window) -> list[tuple[int, int]]:
+    """A window's runs of non-blank lines (file line numbers), cut to BLOCK_LINES each."""
+    rows = window.text.split("\n")
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, row in enumerate([*rows, ""]):
+        if row.strip() and start is None:
+            start = i
+        if start is not None and (not row.strip() or i - start == BLOCK_LINES):
+            out.append((window.start_line + start, window.start_line + i - 1))
+            start = i if row.strip() else None
+    return out
+
+
+def best_blocks(
+    embedder: Embedder, cache: VectorCache, items: Sequence[tuple[Window, Vectors]]
+) -> tuple[list[tuple[int, int]], int]:
+    """Per (window, rule vectors), the block of the window that scores best for the rule.
+
+    Module-level code is mostly imports and settings; the window as a whole passed the gate,
+    and a block says which of its lines did. Returns the blocks and how many were embedded.
+    """
+    spans = [blocks(window) for window, _ in items]
+    texts = [
+        "\n".join(window.text.split("\n")[a - window.start_line : b - window.start_line + 1])
+        for (window, _), found in zip(items, spans, strict=True)
+        for a, b in found
+    ]
+    vectors, embedded = embed_cached(embedder, cache, texts)
+    best: list[tuple[int, int]] = []
+    row = 0
+    for (window, rule_vecs), found in zip(items, spans, strict=True):
+        if not found:
+            best.append((window.start_line, window.end_line))
+            continue
+        scores = score(vectors[row : row + len(found)], rule_vecs)
+        best.append(found[int(np.argmax(scores))])
+        row += len(found)
+    return best, embedded

@@ -18,6 +18,9 @@ class Target:
     path: str  # relative to the repository root, POSIX
     data: bytes
     changed: frozenset[int] | None
+    # What the repository says of the file: "vendored"/"generated" (linguist attributes),
+    # "keep" (scan it even if it looks vendored: an attribute set false, or --include).
+    marked: str | None = None
 
     def touches(self, start: int, end: int) -> bool:
         if self.changed is None:
@@ -142,13 +145,43 @@ def _in_paths(path: str, paths: Sequence[str]) -> bool:
     return not paths or any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
 
 
+def _staged_names(root: Path) -> set[str]:
+    """Every path the staged change touches, whatever the change (deletions of lines included)."""
+    out = _git(root, ["diff", "--cached", "--name-only", "-z", "--no-renames"], "git diff")
+    return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+
+
+def _read_index(root: Path, names: Sequence[str]) -> list[bytes | None]:
+    """Index contents of ``names``; a name with a newline cannot go through ``--batch``."""
+    batch = iter(read_blobs(root, [f":{n}" for n in names if "\n" not in n]))
+    blobs: list[bytes | None] = []
+    for name in names:
+        if "\n" not in name:
+            blobs.append(next(batch))
+            continue
+        try:
+            blobs.append(_git(root, ["cat-file", "blob", f":{name}"], "git cat-file"))
+        except AuditorError:
+            blobs.append(None)
+    return blobs
+
+
 def staged(root: Path, paths: Sequence[str] = ()) -> list[Target]:
-    """The staged change: content from the index (not the working tree), changed lines only."""
+    """The staged change: content from the index (not the working tree), changed lines only.
+
+    A file named in ``paths`` that the staged change does not touch is read whole from the
+    index: that is how ``pre-commit run --all-files`` (CI, pre-commit.ci) hands over every file
+    with nothing staged, and scanning none of them would pass a check that checked nothing.
+    """
     changes = {p: c for p, c in _diff(root, ["--cached"]).items() if _in_paths(p, paths)}
-    names = sorted(changes)
-    blobs = read_blobs(root, [f":{name}" for name in names if "\n" not in name])
+    whole: list[str] = []
+    if paths:
+        named = set(paths) & set(tracked(root, paths))
+        whole = sorted(named - _staged_names(root))
+    names = sorted(changes) + whole
+    blobs = _read_index(root, names)
     return [
-        Target(name, blob, frozenset(changes[name]))
+        Target(name, blob, frozenset(changes[name]) if name in changes else None)
         for name, blob in zip(names, blobs, strict=True)
         if blob is not None
     ]
@@ -183,7 +216,8 @@ def between(root: Path, spec: str, paths: Sequence[str] = ()) -> list[Target]:
 
 def tracked(root: Path, paths: Sequence[str] = ()) -> list[str]:
     """Every tracked file (working-tree content), optionally limited to some paths."""
-    out = _git(root, ["ls-files", "-z", "--", *paths], "git ls-files")
+    # Literal: a file named `a*.py` or `:x` is that file, not a pattern.
+    out = _git(root, ["--literal-pathspecs", "ls-files", "-z", "--", *paths], "git ls-files")
     return sorted({name for name in out.decode("utf-8", "surrogateescape").split("\0") if name})
 
 

@@ -238,7 +238,7 @@ class Skip:
 
     path: str
     reason: str  # "binary", "undecodable", "too large", "minified", "generated", "vendored",
-    # "unsupported language", "syntax errors"
+    # "unsupported language"
 
 
 @dataclass(frozen=True)
@@ -251,3 +251,5 @@ class ScanResult:
     embedded: int  # vectors computed this run (cache misses)
     model: str
     warnings: tuple[str, ...] = ()
+    # Scanned files whose parse met syntax errors (their units are still scanned; not skips).
+    parse_errors: tuple[str, ...] = ()

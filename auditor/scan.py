@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from auditor import evidence, extract, secrets
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder
-from auditor.gate import embed_cached, rule_vectors, score
+from auditor.gate import best_blocks, embed_cached, rule_vectors, score
 from auditor.git import Target
 from auditor.index import VectorIndex
 from auditor.model import (
@@ -41,6 +42,7 @@ class Candidate:
     window: Window
     score: float  # the gate's similarity of the unit's best window to the rule
     context: bool = False  # put forward by its file's module-level code, not by itself
+    lines: tuple[int, int] | None = None  # where a gate-only finding points (module code)
 
 
 @dataclass
@@ -49,6 +51,7 @@ class _File:
     language: str
     lines: list[str]
     units: list[CodeUnit] = field(default_factory=list)
+    broken: bool = False  # the parse met syntax errors
 
 
 def _touched(unit: CodeUnit, target: Target) -> bool:
@@ -69,16 +72,14 @@ def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[
     files: list[_File] = []
     skipped: list[Skip] = []
     for target in targets:
-        reason = extract.classify(target.path, target.data, max_file_bytes)
+        reason = extract.classify(target.path, target.data, max_file_bytes, target.marked)
         language = extract.language_for_path(target.path)
         if reason is not None or language is None:
             skipped.append(Skip(target.path, reason or "unsupported language"))
             continue
         text = extract.decode(target.data)
         units, broken = extract.extract_units(target.path, text, language)
-        if broken:
-            skipped.append(Skip(target.path, "syntax errors"))  # counted; its units still scanned
-        entry = _File(target, language, text.split("\n"))
+        entry = _File(target, language, text.split("\n"), broken=broken)
         entry.units = [u for u in units if _touched(u, target)]
         files.append(entry)
     return files, skipped
@@ -142,8 +143,7 @@ class Scan:
         by_path = {f.target.path: f for f in files}
         # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
         candidates.sort(key=lambda c: (c.window.unit.path, c.window.unit.start_line, c.rule.id))
-        findings = [f for c in candidates for f in self._judge(c, by_path)]
-        findings.sort(key=lambda f: (f.unit.path, f.start_line, f.rule.id))
+        findings = one_per_line([f for c in candidates for f in self._judge(c, by_path)])
         embedder.close()
         return ScanResult(
             findings=tuple(findings),
@@ -154,6 +154,7 @@ class Scan:
             embedded=embedded,
             model=embedder.key,
             warnings=tuple(self.warnings),
+            parse_errors=tuple(f.target.path for f in files if f.broken),
         )
 
     def _gate(
@@ -207,7 +208,22 @@ class Scan:
                     Candidate(rule, windows[row], float(sim), context=True)
                     for row, sim in zip(extra, sims.tolist(), strict=True)
                 ]
+        if self.config.precision is Precision.BROAD:
+            out, pinned = self._pin_module_candidates(embedder, out, per_rule)
+            more += pinned
         return out, embedded + more
+
+    def _pin_module_candidates(
+        self, embedder: Embedder, candidates: list[Candidate], per_rule: dict[str, np.ndarray]
+    ) -> tuple[list[Candidate], int]:
+        """Broad mode: a gate-only finding on module-level code points at its best block."""
+        picked = [i for i, c in enumerate(candidates) if c.window.unit.kind == "module"]
+        items = [(candidates[i].window, per_rule[candidates[i].rule.id]) for i in picked]
+        spans, embedded = best_blocks(embedder, self.cache, items)
+        out = list(candidates)
+        for i, span in zip(picked, spans, strict=True):
+            out[i] = dataclasses.replace(candidates[i], lines=span)
+        return out, embedded
 
     def _judge(self, candidate: Candidate, files: dict[str, _File]) -> list[Finding]:
         rule, window, similarity = candidate.rule, candidate.window, candidate.score
@@ -229,7 +245,7 @@ class Scan:
             if place is not None:
                 start, end = place.start_line, place.end_line
             else:
-                start, end = _trim(window)
+                start, end = candidate.lines or _trim(window)
             if _suppressed(
                 rule.id, lines, (unit.start_line - 1, start - 1, *range(start, end + 1))
             ):
@@ -251,6 +267,22 @@ class Scan:
                 )
             )
         return out
+
+
+def one_per_line(findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per (file, line, rule), in reading order.
+
+    A nested function's lines are also its outer function's, so both units can confirm the
+    same line; the innermost unit (the shortest) names the place best and is kept.
+    """
+    best: dict[tuple[str, int, str], Finding] = {}
+    for finding in findings:
+        key = (finding.unit.path, finding.start_line, finding.rule.id)
+        kept = best.get(key)
+        span = finding.unit.end_line - finding.unit.start_line
+        if kept is None or span < kept.unit.end_line - kept.unit.start_line:
+            best[key] = finding
+    return sorted(best.values(), key=lambda f: (f.unit.path, f.start_line, f.rule.id))
 
 
 def default_rule_dirs(root: Path, shipped: Path) -> list[Path]:

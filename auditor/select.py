@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ import pathspec
 from auditor import git
 from auditor.git import Target
 from auditor.model import AuditorError
+from auditor.vendored import linguist_attributes
 
 
 class Mode(enum.Enum):
@@ -102,10 +104,19 @@ def select(
                 names.append(p)
         targets = git.read_worktree(root, names)
     inc, ignored = _filters(root, include, exclude)
-    return [
+    kept = [
         t
         for t in targets
         if (inc is None or inc.match_file(t.path))
         and not ignored.match_file(t.path)
         and in_shard(t.path, selection.shard)
     ]
+    return _mark(root, kept, included=inc is not None)
+
+
+def _mark(root: Path, targets: list[Target], included: bool) -> list[Target]:
+    """Attach the linguist attributes; a file chosen by --include is scanned even if vendored."""
+    if included:
+        return [dataclasses.replace(t, marked="keep") for t in targets]
+    verdicts = linguist_attributes(root, [t.path for t in targets])
+    return [dataclasses.replace(t, marked=verdicts.get(t.path)) for t in targets]

@@ -44,7 +44,7 @@ class Session:
         path = Path(self.config.baseline)
         if not path.is_absolute():
             path = self.root / path
-        return baseline.apply(result, baseline.load(path))
+        return baseline.apply(result, baseline.load(path), lambda name: (self.root / name).exists())
 
 
 @contextmanager

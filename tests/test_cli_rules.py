@@ -20,6 +20,9 @@ def test_rules_list_shows_every_rule(capsys: pytest.CaptureFixture[str]) -> None
     for rule in (REPO_ROOT / "rules").glob("*.yaml"):
         if rule.name != "thresholds.yaml":
             assert rule.stem in out
+    # TypeScript and TSX share JavaScript's evidence: the column says so.
+    row = next(line for line in out.splitlines() if line.startswith("xss "))
+    assert "javascript,typescript,tsx" in row.split()[-1]
 
 
 def test_rules_test_passes_on_the_shipped_pack(

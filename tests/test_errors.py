@@ -113,7 +113,12 @@ def test_awkward_files_are_skipped_and_counted(
     assert reasons["bundle.js"] == "minified"
     assert reasons["huge.py"] == "too large"
     assert reasons["notes.txt"] == "unsupported language"
-    assert reasons["broken.py"] == "syntax errors"  # noted, and its units still scanned
+    # A file with syntax errors is scanned (its units are), so it is no skip: the counts add up.
+    assert "broken.py" not in reasons
+    assert doc["parsed_with_errors"] == ["broken.py"]
+    summary = doc["summary"]
+    assert summary["files_parsed_with_errors"] == 1
+    assert summary["files_scanned"] + summary["files_skipped"] == 6
 
 
 def test_corrupt_cache_is_rebuilt_with_a_warning(
@@ -131,6 +136,19 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(
     assert list(cache.glob("vectors.sqlite3.corrupt-*"))  # moved aside, not deleted
     with sqlite3.connect(cache / "vectors.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > 0
+
+
+def test_a_warning_is_said_once(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "vectors.sqlite3").write_bytes(b"this is not a database" * 100)
+    write(repo, "service.py", planted.PY_SERVICE)
+    git(repo, "add", ".")
+    assert run_cli(repo, ["scan", "--staged"], cache, monkeypatch) == 1
+    captured = capsys.readouterr()
+    assert (captured.out + captured.err).count("is unreadable") == 1
 
 
 def test_foreign_sqlite_file_is_not_overwritten_in_place(

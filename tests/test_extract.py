@@ -226,3 +226,42 @@ def test_import_loads_no_grammar() -> None:
         "assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_typescript_5_type_star_exports_parse_cleanly() -> None:
+    text = (
+        "export type * from './types'\n"
+        "export type * as T from './types'\n"
+        "export function route(path: string) {\n  return path\n}\n"
+    )
+    units, broken = extract_units("index.ts", text, "typescript")
+    assert not broken
+    assert [u.qualname for u in units] == ["<module>", "route"]
+    assert units[0].text.startswith("export type * from")  # the unit keeps the source as written
+
+
+def test_functions_around_a_syntax_error_are_still_cut_out() -> None:
+    # Overloaded generic call signatures: the grammar errs on the second one.
+    text = """export interface HandlerInterface<E extends Env = Env> {
+  <P extends string = X<S> extends never ? B : X<S>, R = any>(
+    handler: H<E, P, R>
+  ): HonoBase<IntersectNonAnyTypes<[E, E2]>, S & ToSchema<M, P, I, R>, BasePath>
+
+  <P extends string, MergedPath extends MergePath<B, P> = MergePath<B, P>>(
+    path: P
+  ): HonoBase<E, S, BasePath>
+}
+
+export class HonoBase<E extends Env = Env> {
+  basePath<SubPath extends string>(path: SubPath): HonoBase<E> {
+    return this.clone(path)
+  }
+}
+
+export function handle(app: any) {
+  return app.fetch
+}
+"""
+    units, broken = extract_units("hono-base.ts", text, "typescript")
+    assert broken
+    assert [u.qualname for u in units] == ["<module>", "HonoBase.basePath", "handle"]

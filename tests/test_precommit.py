@@ -28,9 +28,9 @@ def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
 
 
-def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def try_repo(repo: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), "auditor"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO_ROOT), "auditor", *extra],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -60,3 +60,19 @@ def test_hook_blocks_a_planted_problem_and_passes_a_clean_change(
     git(repo, "add", "geometry.py")
     passed = try_repo(repo, precommit_env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_all_files_scans_every_file_whole(repo: Path, precommit_env: dict[str, str]) -> None:
+    # CI and pre-commit.ci run `pre-commit run --all-files`: nothing is staged there, and a
+    # hook that scanned only staged lines passed while checking nothing.
+    write(repo, "geometry.py", planted.PY_GEOMETRY)
+    write(repo, "service.py", planted.PY_SERVICE)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "--no-verify", "-m", "existing code")
+    audited = try_repo(repo, precommit_env, "--all-files")
+    output = audited.stdout + audited.stderr
+    assert audited.returncode == 1, output
+    assert "service.py:11: error sql-injection" in output
+    assert "service.py:16: error tls-verification-disabled" in output
+    assert planted.FAKE_KEY not in output
+    assert "Traceback" not in output

@@ -11,7 +11,7 @@ import pytest
 from auditor.model import Severity, Skip
 from auditor.report import REPORTERS, Format, Reporter, get_reporter, reporter_class
 from auditor.report.github import MAX_PER_LEVEL, escape_data, escape_property
-from auditor.report.text import printable
+from auditor.report.text import describe_scan, printable
 from tests.report_factories import (
     CONTEXT,
     make_finding,
@@ -271,3 +271,10 @@ def test_html_no_findings():
     assert "No findings" in html
     assert "<table" not in html
     assert _loads(html) == []
+
+
+def test_files_with_syntax_errors_are_counted_as_scanned_not_skipped() -> None:
+    result = dataclasses.replace(make_result(), parse_errors=("a.ts", "b.c"))
+    assert describe_scan(result).startswith(
+        "scanned 12 units in 4 files (2 parsed with syntax errors);"
+    )

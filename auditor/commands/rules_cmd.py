@@ -10,6 +10,7 @@ from typing import Any
 from auditor.calibrate import calibrate, write_thresholds
 from auditor.commands.common import settings
 from auditor.corpus import load_corpus, select_split
+from auditor.languages import LANGUAGE_BY_EXTENSION
 from auditor.model import AuditorError, Rule
 from auditor.rules import THRESHOLDS_FILE, check_queries, check_regexes
 from auditor.ruletest import test_rules
@@ -76,6 +77,18 @@ def _load(session: Session) -> list[Rule]:
     return session.load_rules(default_rule_dirs)
 
 
+def _evidence(rule: Rule) -> str:
+    """The languages the rule can confirm in, shared evidence included (TypeScript uses the
+    JavaScript evidence when it has none of its own)."""
+    if any(lang == "any" for lang, _ in rule.evidence):
+        return "all"
+    languages = dict.fromkeys(LANGUAGE_BY_EXTENSION.values())
+    covered = [
+        lang for lang in languages if rule.applies_to(lang) and rule.evidence_for(lang) is not None
+    ]
+    return ",".join(covered) or "-"
+
+
 def cmd_list(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     root, config = _session_rules(args, environ)
     with open_session(root, config) as session:
@@ -83,8 +96,7 @@ def cmd_list(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     rows = [("ID", "SEVERITY", "CWE", "LANGUAGES", "EVIDENCE")]
     for rule in rules:
         langs = ",".join(rule.languages) or "all"
-        ev = ",".join(lang for lang, _ in rule.evidence) or "-"
-        rows.append((rule.id, rule.severity.value, ",".join(rule.cwe), langs, ev))
+        rows.append((rule.id, rule.severity.value, ",".join(rule.cwe), langs, _evidence(rule)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:4])]

@@ -49,6 +49,7 @@ def summary_to_dict(result: ScanResult) -> dict[str, Any]:
         "by_level": {level.value: n for level, n in level_counts(result.findings).items()},
         "units_scanned": result.units_scanned,
         "files_scanned": result.files_scanned,
+        "files_parsed_with_errors": len(result.parse_errors),
         "files_skipped": len(result.skipped),
         "skipped_by_reason": dict(skip_counts(result.skipped)),
         "embedded": result.embedded,
@@ -67,6 +68,7 @@ class JsonReporter(Reporter):
                 {"path": skip.path, "reason": skip.reason}
                 for skip in sorted(result.skipped, key=lambda s: (s.path, s.reason))
             ],
+            "parsed_with_errors": sorted(result.parse_errors),
         }
         # ASCII escapes (the default) keep lone surrogates from odd source files writable.
         return json.dumps(document, sort_keys=True, indent=2) + "\n"

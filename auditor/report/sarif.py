@@ -17,7 +17,7 @@ from urllib.parse import quote
 import sarif_om as om
 from jschema_to_python.to_json import to_json
 
-from auditor.model import Finding, Rule, ScanResult, Severity, Skip
+from auditor.model import Finding, Rule, ScanResult, Severity
 from auditor.report.base import ReportContext, Reporter
 from auditor.report.sarif_ids import FINGERPRINT_KEY, SARIF_VERSION, SCHEMA_URI, TOOL_NAME
 from auditor.report.text import plural, skip_counts, sort_key
@@ -80,7 +80,7 @@ def sarif_document(result: ScanResult, context: ReportContext) -> dict[str, Any]
         invocations=[
             om.Invocation(
                 execution_successful=True,
-                tool_execution_notifications=_notifications(result.warnings, result.skipped),
+                tool_execution_notifications=_notifications(result),
             )
         ],
         properties={
@@ -155,16 +155,27 @@ def _result(finding: Finding, rule_index: int) -> om.Result:
     )
 
 
-def _notifications(warnings: Sequence[str], skipped: Sequence[Skip]) -> list[om.Notification]:
-    notes = [om.Notification(message=om.Message(text=w), level="warning") for w in warnings]
-    for reason, count in skip_counts(skipped):
-        paths = sorted(skip.path for skip in skipped if skip.reason == reason)
+def _notifications(result: ScanResult) -> list[om.Notification]:
+    notes = [om.Notification(message=om.Message(text=w), level="warning") for w in result.warnings]
+    groups = [
+        (
+            f"Skipped {plural(count, 'file')} ({reason})",
+            [s.path for s in result.skipped if s.reason == reason],
+        )
+        for reason, count in skip_counts(result.skipped)
+    ]
+    if result.parse_errors:
+        count = len(result.parse_errors)
+        groups.append(
+            (f"Scanned {plural(count, 'file')} with syntax errors", list(result.parse_errors))
+        )
+    for label, names in groups:
+        paths = sorted(names)
         shown = ", ".join(paths[:SKIPPED_PATHS_SHOWN])
         more = len(paths) - SKIPPED_PATHS_SHOWN
         if more > 0:
             shown += f" and {more} more"
-        text = f"Skipped {plural(count, 'file')} ({reason}): {shown}"
-        notes.append(om.Notification(message=om.Message(text=text), level="note"))
+        notes.append(om.Notification(message=om.Message(text=f"{label}: {shown}"), level="note"))
     return notes
 
 

@@ -74,19 +74,26 @@ def describe_levels(findings: Sequence[Finding]) -> str:
     return f"{plural(len(findings), 'finding')} ({', '.join(parts)})"
 
 
+_OVERRIDABLE = frozenset({"vendored", "generated"})
+
+
 def describe_skips(skipped: Sequence[Skip]) -> str:
     """``skipped 3 files: 2 binary, 1 too large``, or "" when nothing was skipped."""
     if not skipped:
         return ""
     reasons = ", ".join(f"{n} {reason}" for reason, n in skip_counts(skipped))
-    return f"skipped {plural(len(skipped), 'file')}: {reasons}"
+    hint = " (--include GLOB scans them)" if _OVERRIDABLE & {s.reason for s in skipped} else ""
+    return f"skipped {plural(len(skipped), 'file')}: {reasons}{hint}"
 
 
 def describe_scan(result: ScanResult) -> str:
     """Everything the summary says besides the findings, as one sentence."""
-    parts = [
+    scanned = (
         f"scanned {plural(result.units_scanned, 'unit')} in {plural(result.files_scanned, 'file')}"
-    ]
+    )
+    if result.parse_errors:
+        scanned += f" ({len(result.parse_errors)} parsed with syntax errors)"
+    parts = [scanned]
     skips = describe_skips(result.skipped)
     if skips:
         parts.append(skips)

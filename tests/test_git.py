@@ -1,0 +1,59 @@
+"""Which files and lines a selection reads, on real git repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor import git
+from tests.conftest import git as run_git
+from tests.conftest import write
+
+
+def _commit(repo: Path) -> None:
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "-q", "-m", "c")
+
+
+def test_a_named_file_without_a_staged_change_is_read_whole_from_the_index(repo: Path) -> None:
+    write(repo, "a.py", "def f():\n    return 1\n")
+    write(repo, "b.py", "def g():\n    return 2\n")
+    _commit(repo)
+    write(repo, "a.py", "def f():\n    return 3\n")  # unstaged: the index still says 1
+    targets = git.staged(repo, ["a.py", "b.py"])
+    assert [(t.path, t.data, t.changed) for t in targets] == [
+        ("a.py", b"def f():\n    return 1\n", None),
+        ("b.py", b"def g():\n    return 2\n", None),
+    ]
+    assert git.staged(repo) == []  # no names: the staged change only, which is empty
+
+
+def test_a_staged_file_keeps_its_changed_lines_even_when_named(repo: Path) -> None:
+    write(repo, "a.py", "def f():\n    return 1\n\n\ndef g():\n    return 2\n")
+    _commit(repo)
+    write(repo, "a.py", "def f():\n    return 1\n\n\ndef g():\n    return 5\n")
+    run_git(repo, "add", "a.py")
+    (target,) = git.staged(repo, ["a.py"])
+    assert target.changed == frozenset({6})
+
+
+def test_a_staged_deletion_of_lines_is_not_a_whole_file(repo: Path) -> None:
+    write(repo, "a.py", "def f():\n    return 1\n# note\n")
+    _commit(repo)
+    write(repo, "a.py", "def f():\n    return 1\n")
+    run_git(repo, "add", "a.py")
+    assert git.staged(repo, ["a.py"]) == []
+
+
+def test_a_directory_only_limits_the_staged_change(repo: Path) -> None:
+    write(repo, "src/a.py", "def f():\n    return 1\n")
+    _commit(repo)
+    assert git.staged(repo, ["src"]) == []
+
+
+def test_a_staged_name_with_a_newline_is_read(repo: Path) -> None:
+    write(repo, "odd\nname.py", "def f():\n    return 1\n")
+    write(repo, "plain.py", "def g():\n    return 1\n")
+    run_git(repo, "add", "-A")
+    targets = git.staged(repo)
+    assert sorted(t.path for t in targets) == ["odd\nname.py", "plain.py"]
+    assert all(t.data.startswith(b"def ") for t in targets)
