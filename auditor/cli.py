@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from auditor import __version__
-from auditor.commands import baseline_cmd, merge_cmd, rules_cmd, serve_cmd
+from auditor.commands import baseline_cmd, merge_cmd, rules_cmd, search_cmd, serve_cmd
 from auditor.commands.common import settings
 from auditor.model import AuditorError
 from auditor.output import parse_also, write_report
@@ -52,6 +52,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="rule directory (repeatable); default: the shipped pack plus .auditor/rules/",
     )
+    _add_backend_flags(parser)
+
+
+def _add_search_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="read settings from this TOML file")
     _add_backend_flags(parser)
 
 
@@ -127,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_parser(sub)
     merge_cmd.add_parser(sub)
     baseline_cmd.add_parser(sub, _add_common)
+    search_cmd.add_parser(sub, _add_search_common)
     return parser
 
 
