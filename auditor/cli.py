@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 an error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from auditor.model import AuditorError
 from auditor.output import parse_also, write_report
 from auditor.report import Format
 from auditor.scan import Scan, default_rule_dirs
+from auditor.search.service import refresh_after_scan
 from auditor.select import Mode, Selection, parse_shard, select
 from auditor.session import open_session
 
@@ -164,6 +166,9 @@ def cmd_scan(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             config, rules, session.cache, session.embedder, session.fallback, session.warnings
         )
         result = scan.run(targets)
+        if selection == Selection(Mode.ALL):  # a whole audit keeps `auditor search` current
+            more = refresh_after_scan(root, config, session.cache, session.embedder)
+            result = dataclasses.replace(result, warnings=result.warnings + tuple(more))
     result = session.apply_baseline(result)
     category = config.category or selection.mode.value
     code = write_report(result, config, root, category, also)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.cache import VectorCache
@@ -10,6 +12,7 @@ from auditor.config import Config
 from auditor.embed.base import Embedder, Vectors
 from auditor.embed.instructions import search_instruction
 from auditor.gate import embed_cached
+from auditor.model import AuditorError
 from auditor.search.refresh import RefreshStats, refresh
 from auditor.search.store import SearchIndex, index_path
 
@@ -50,3 +53,24 @@ def query_vector(
         vectors, _ = embed_cached(embedder, cache, [text], query=True, kind=SEARCH_QUERY)
     row: Vectors = vectors[0]
     return row
+
+
+def refresh_after_scan(
+    root: Path, config: Config, cache: VectorCache, make_embedder: Callable[[], Embedder]
+) -> list[str]:
+    """Bring the search index up to date after a full audit; problems become warnings.
+
+    The audit has just embedded every window, so this reads files and writes rows only.
+    """
+    warnings: list[str] = []
+    embedder = make_embedder()
+    try:
+        index, _ = refreshed(
+            root, dataclasses.replace(config, progress=False), cache, embedder, warnings
+        )
+        index.close()
+    except (AuditorError, sqlite3.Error, OSError) as exc:
+        warnings.append(f"search index not refreshed: {exc}")
+    finally:
+        embedder.close()
+    return warnings
