@@ -6,18 +6,20 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 an error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from auditor import __version__
-from auditor.commands import baseline_cmd, merge_cmd, rules_cmd, serve_cmd
+from auditor.commands import baseline_cmd, merge_cmd, rules_cmd, search_cmd, serve_cmd
 from auditor.commands.common import settings
 from auditor.model import AuditorError
 from auditor.output import parse_also, write_report
 from auditor.report import Format
 from auditor.scan import Scan, default_rule_dirs
+from auditor.search.service import refresh_after_scan
 from auditor.select import Mode, Selection, parse_shard, select
 from auditor.session import open_session
 
@@ -52,6 +54,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="rule directory (repeatable); default: the shipped pack plus .auditor/rules/",
     )
+    _add_backend_flags(parser)
+
+
+def _add_search_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="read settings from this TOML file")
     _add_backend_flags(parser)
 
 
@@ -134,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_parser(sub)
     merge_cmd.add_parser(sub)
     baseline_cmd.add_parser(sub, _add_common)
+    search_cmd.add_parser(sub, _add_search_common)
     return parser
 
 
@@ -165,6 +173,9 @@ def cmd_scan(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             config, rules, session.cache, session.embedder, session.fallback, session.warnings
         )
         result = scan.run(targets)
+        if selection == Selection(Mode.ALL):  # a whole audit keeps `auditor search` current
+            more = refresh_after_scan(root, config, session.cache, session.embedder)
+            result = dataclasses.replace(result, warnings=result.warnings + tuple(more))
     result = session.apply_baseline(result)
     category = config.category or selection.mode.value
     code = write_report(result, config, root, category, also)

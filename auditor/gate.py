@@ -31,13 +31,17 @@ def embed_cached(
     query: bool = False,
     progress: Progress | None = None,
     chunk: int = 256,
+    kind: str | None = None,
 ) -> tuple[Vectors, int]:
     """Vectors for ``texts`` (rows in order) and how many had to be computed.
+
+    ``kind`` names what the texts are for the cache key ("query" or "doc" by default); a query
+    embedded with another instruction (a search rather than a rule) needs a kind of its own.
 
     Misses are embedded in chunks and each chunk is stored as soon as it is complete, so an
     interrupted audit keeps what it paid for, and a failing backend leaves nothing half-written.
     """
-    kind = "query" if query else "doc"
+    kind = kind or ("query" if query else "doc")
     hashes = [text_hash(kind, t) for t in texts]
     key, dims = embedder.key, embedder.dimensions
     found = cache.get_many(key, dims, hashes)

@@ -233,3 +233,11 @@ def read_worktree(root: Path, names: Iterable[str]) -> list[Target]:
             continue
         targets.append(Target(name, data, None))
     return targets
+
+
+def worktree_files(root: Path) -> list[str]:
+    """Tracked files plus untracked ones git does not ignore: what a search should see."""
+    out = _git(
+        root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], "git ls-files"
+    )
+    return sorted({name for name in out.decode("utf-8", "surrogateescape").split("\0") if name})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,3 +120,20 @@ def _mark(root: Path, targets: list[Target], included: bool) -> list[Target]:
         return [dataclasses.replace(t, marked="keep") for t in targets]
     verdicts = linguist_attributes(root, [t.path for t in targets])
     return [dataclasses.replace(t, marked=verdicts.get(t.path)) for t in targets]
+
+
+def path_filter(
+    root: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Callable[[str], bool]:
+    """Whether a repository path passes include/exclude/.auditorignore, as ``select`` decides."""
+    inc, ignored = _filters(root, include, exclude)
+
+    def keep(path: str) -> bool:
+        return (inc is None or inc.match_file(path)) and not ignored.match_file(path)
+
+    return keep
+
+
+def relative_paths(root: Path, cwd: Path, paths: Sequence[str]) -> list[str]:
+    """``paths`` (given from ``cwd``) relative to the repository root; the root itself drops out."""
+    return [p for p in _relative(root, cwd, paths) if p]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.calibrate import calibrate, write_thresholds
+from auditor.commands import trial_cmd
 from auditor.commands.common import settings
 from auditor.corpus import load_corpus, select_split
 from auditor.languages import LANGUAGE_BY_EXTENSION
@@ -66,6 +67,7 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     )
     add_common(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
+    trial_cmd.add_parser(actions, add_common)
 
 
 def _session_rules(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[Path, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 TASK = "Given a description of a security weakness, retrieve source code that contains it"
+SEARCH_TASK = "Given a description of what some code does, retrieve the source code that does it"
 PLAIN = "{text}"
 SEARCH_PASSAGES = "Represent this sentence for searching relevant passages: {text}"
 
@@ -59,3 +60,15 @@ def templates_for(model: str, override: str | None) -> tuple[str, str]:
 
 def apply(template: str, text: str) -> str:
     return text if template == PLAIN else template.replace("{text}", text)
+
+
+def search_instruction(model: str, override: str | None) -> str | None:
+    """The query template for code search with ``model``: the rule template with the search task.
+
+    ``override`` (the configured instruction) wins; a model without an instruction gets None,
+    which keeps its own template.
+    """
+    if override is not None:
+        return override
+    query, _ = templates_for(model, None)
+    return query.replace(TASK, SEARCH_TASK) if TASK in query else None

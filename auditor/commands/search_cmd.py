@@ -1,0 +1,186 @@
+"""`auditor search QUERY [PATHS...]` and `auditor index [--stats]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor.commands.common import settings
+from auditor.model import AuditorError
+from auditor.search.engine import Hit, Mode, load_table, search
+from auditor.search.service import query_vector, refreshed, search_config
+from auditor.search.store import Filters
+from auditor.search.vectors import VectorTable
+from auditor.select import relative_paths
+from auditor.session import open_session
+
+
+def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    parser = sub.add_parser(
+        "search",
+        help="find code by describing it in plain language (hybrid lexical + semantic)",
+        description="Search the repository's functions and module-level code. The index lives "
+        "in the cache directory and is refreshed from the working tree first (only changed "
+        "files are read, only new code is embedded).",
+    )
+    parser.add_argument("query", metavar="QUERY", help="what the code does, in plain words")
+    parser.add_argument("paths", nargs="*", metavar="PATHS", help="only results under these")
+    parser.add_argument("-k", "--top", type=int, default=10, help="how many results (10)")
+    parser.add_argument(
+        "--lang", action="append", metavar="LANGUAGE", help="only this language (repeatable)"
+    )
+    parser.add_argument(
+        "--kind", choices=["function", "module"], help="only functions/methods, or module code"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=[m.value for m in Mode],
+        default=Mode.HYBRID.value,
+        help="hybrid: both rankings fused (default); semantic: embeddings only; lexical: words",
+    )
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="(text)")
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        help="drop results under this cosine similarity (semantic, hybrid) or BM25 (lexical)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_common(parser)
+    parser.set_defaults(func=cmd_search)
+
+    index = sub.add_parser(
+        "index",
+        help="build or refresh the search index explicitly, or show its statistics",
+        description="Bring the repository's search index up to date (with a progress bar), "
+        "or with --stats say what it holds.",
+    )
+    index.add_argument("--stats", action="store_true", help="show what the index holds")
+    index.add_argument("--format", choices=["text", "json"], default="text", help="(text)")
+    index.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_common(index)
+    index.set_defaults(func=cmd_index)
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"auditor: warning: {warning}", file=sys.stderr)
+
+
+def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    if args.top < 1:
+        raise AuditorError(f"--top {args.top}: expected a positive number")
+    cwd = Path.cwd()
+    root, config = settings(args, environ, cwd)
+    config = search_config(config)
+    mode = Mode(args.mode)
+    filters = Filters(
+        tuple(args.lang or ()), args.kind or "", tuple(relative_paths(root, cwd, args.paths))
+    )
+    with open_session(root, config) as session:
+        embedder = session.embedder()
+        index, _ = refreshed(root, config, session.cache, embedder, session.warnings)
+        try:
+            vector, table = None, VectorTable.empty()
+            if mode is not Mode.LEXICAL:
+                vector = query_vector(embedder, session.cache, args.query)
+                table = load_table(index)
+            hits = search(
+                index,
+                table,
+                args.query,
+                vector,
+                mode=mode,
+                top=args.top,
+                filters=filters,
+                min_score=args.min_score,
+            )
+        finally:
+            index.close()
+            embedder.close()
+    _warn(session.warnings)
+    if args.format == "json":
+        print(json.dumps([hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
+    else:
+        print_hits(hits)
+    return 0
+
+
+def hit_dict(hit: Hit) -> dict[str, object]:
+    unit = hit.unit
+    return {
+        "rank": hit.rank,
+        "path": unit.path,
+        "start_line": unit.start_line,
+        "end_line": unit.end_line,
+        "qualname": unit.qualname,
+        "kind": unit.kind,
+        "language": unit.language,
+        "score": hit.score,
+        "semantic": hit.semantic,
+        "lexical": hit.lexical,
+        "window": list(hit.window),
+        "snippet": hit.snippet,
+    }
+
+
+def print_hits(hits: Sequence[Hit], stream: Any = None) -> None:
+    """Hits in rank order; several hits in one file are printed together under its first."""
+    out = stream or sys.stdout
+    if not hits:
+        print("no matches", file=out)
+        return
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.unit.path, []).append(hit)
+    for path, members in groups.items():
+        if len(members) > 1:
+            print(f"{path} ({len(members)} results)", file=out)
+        for hit in members:
+            unit = hit.unit
+            indent = "  " if len(members) > 1 else ""
+            print(
+                f"{indent}{hit.rank:>2}. {path}:{unit.start_line}-{unit.end_line}  "
+                f"{unit.qualname}  {hit.score:.4f}",
+                file=out,
+            )
+            for line in hit.snippet.split("\n"):
+                print(f"{indent}      {line.rstrip()[:120]}", file=out)
+
+
+def cmd_index(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    root, config = settings(args, environ, Path.cwd())
+    config = search_config(config)
+    with open_session(root, config) as session:
+        embedder = session.embedder()
+        index, stats = refreshed(root, config, session.cache, embedder, session.warnings)
+        try:
+            held = index.stats()
+        finally:
+            index.close()
+            embedder.close()
+    _warn(session.warnings)
+    report: dict[str, object] = dict(held) if args.stats else {}
+    report["refresh"] = {
+        "files_read": stats.read,
+        "files_changed": stats.changed,
+        "files_removed": stats.removed,
+        "embedded": stats.embedded,
+    }
+    if args.format == "json":
+        print(json.dumps(report, indent=2, sort_keys=True))
+        return 0
+    if args.stats:
+        for key, value in held.items():
+            shown = value
+            if isinstance(value, dict):
+                shown = ", ".join(f"{k} {v}" for k, v in value.items())
+            print(f"{key + ':':<18}{shown}")
+    print(
+        f"refreshed: {stats.read} files read, {stats.changed} changed, {stats.removed} removed, "
+        f"{stats.embedded} vectors embedded; {held['units']} units in {held['files']} files"
+    )
+    return 0

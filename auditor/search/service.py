@@ -1,0 +1,76 @@
+"""What search, index, rules try and scan --all share: open the repository's index, refresh it."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from auditor.cache import VectorCache
+from auditor.config import Config
+from auditor.embed.base import Embedder, Vectors
+from auditor.embed.instructions import search_instruction
+from auditor.gate import embed_cached
+from auditor.model import AuditorError
+from auditor.search.refresh import RefreshStats, refresh
+from auditor.search.store import SearchIndex, index_path
+
+SEARCH_QUERY = "search-query"  # cache kind of search queries (their instruction differs)
+
+
+def search_config(config: Config) -> Config:
+    """``config`` with the code-search instruction for instruction-aware server models."""
+    if config.backend != "openai":
+        return config
+    instruction = search_instruction(config.model or "", config.instruction)
+    return dataclasses.replace(config, instruction=instruction)
+
+
+def open_index(root: Path, config: Config, embedder: Embedder, warnings: list[str]) -> SearchIndex:
+    path = index_path(Path(config.cache_dir), root, embedder.key)
+    return SearchIndex(path, embedder.key, warnings)
+
+
+def refreshed(
+    root: Path, config: Config, cache: VectorCache, embedder: Embedder, warnings: list[str]
+) -> tuple[SearchIndex, RefreshStats]:
+    index = open_index(root, config, embedder, warnings)
+    try:
+        return index, refresh(root, config, index, cache, embedder)
+    except BaseException:
+        index.close()
+        raise
+
+
+def query_vector(
+    embedder: Embedder, cache: VectorCache, text: str, *, rule: bool = False
+) -> Vectors:
+    """The query's vector: as a search query, or (``rule``) as a rule description is embedded."""
+    if rule:
+        vectors, _ = embed_cached(embedder, cache, [text], query=True)
+    else:
+        vectors, _ = embed_cached(embedder, cache, [text], query=True, kind=SEARCH_QUERY)
+    row: Vectors = vectors[0]
+    return row
+
+
+def refresh_after_scan(
+    root: Path, config: Config, cache: VectorCache, make_embedder: Callable[[], Embedder]
+) -> list[str]:
+    """Bring the search index up to date after a full audit; problems become warnings.
+
+    The audit has just embedded every window, so this reads files and writes rows only.
+    """
+    warnings: list[str] = []
+    embedder = make_embedder()
+    try:
+        index, _ = refreshed(
+            root, dataclasses.replace(config, progress=False), cache, embedder, warnings
+        )
+        index.close()
+    except (AuditorError, sqlite3.Error, OSError) as exc:
+        warnings.append(f"search index not refreshed: {exc}")
+    finally:
+        embedder.close()
+    return warnings

@@ -1,0 +1,365 @@
+"""The persistent search index of one repository for one model: one SQLite file.
+
+Kept under the cache directory (never in the work tree), named by the repository's path and
+the model key, so two models never mix vectors. It holds what the last refresh saw of each
+file (size, mtime, content digest), the file's units and their windows' vectors, and an FTS5
+table of the units' split identifiers. SQLite in WAL mode lets searches read while another run
+writes; writers take the lock for one short transaction at the end of a refresh. A file that
+cannot be opened or read as an index is moved aside and rebuilt, with a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from auditor.embed.base import Vectors
+from auditor.model import CodeUnit
+from auditor.search.lexical import words
+
+FORMAT = "auditor-search/1"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS files ("
+    " path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT)",
+    "CREATE TABLE IF NOT EXISTS units ("
+    " id INTEGER PRIMARY KEY, path TEXT NOT NULL, qualname TEXT, kind TEXT, language TEXT,"
+    " start_line INTEGER, end_line INTEGER, hash TEXT, text TEXT)",
+    "CREATE INDEX IF NOT EXISTS units_path ON units (path)",
+    "CREATE TABLE IF NOT EXISTS windows ("
+    " id INTEGER PRIMARY KEY, unit_id INTEGER NOT NULL, start_line INTEGER, end_line INTEGER,"
+    " vector BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS windows_unit ON windows (unit_id)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(name, body, tokenize='porter unicode61')",
+)
+
+
+def index_path(cache_dir: Path, root: Path, model_key: str) -> Path:
+    """Where the index of ``root`` for ``model_key`` lives."""
+    resolved = str(root.resolve())
+    digest = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_key)
+    return cache_dir / "search" / f"{root.name}-{digest}" / f"{slug}.sqlite3"
+
+
+@dataclass(frozen=True)
+class FileState:
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class FileUnits:
+    """A file's new content as the index keeps it: units, each with its windows' vectors."""
+
+    path: str
+    state: FileState
+    units: tuple[tuple[CodeUnit, tuple[tuple[int, int], ...], Vectors], ...]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    path: str
+    qualname: str
+    kind: str
+    language: str
+    start_line: int
+    end_line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which units a query may return (empty: all)."""
+
+    languages: tuple[str, ...] = ()
+    kind: str = ""  # "function" (methods too) or "module"
+    paths: tuple[str, ...] = ()  # repository-relative prefixes
+
+    def __bool__(self) -> bool:
+        return bool(self.languages or self.kind or self.paths)
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.languages:
+            clauses.append(f"u.language IN ({','.join('?' * len(self.languages))})")
+            params += self.languages
+        if self.kind == "module":
+            clauses.append("u.kind = 'module'")
+        elif self.kind == "function":
+            clauses.append("u.kind != 'module'")
+        if self.paths:
+            ors = []
+            for prefix in (p.rstrip("/") for p in self.paths):
+                ors.append("(u.path = ? OR substr(u.path, 1, ?) = ?)")
+                params += [prefix, len(prefix) + 1, prefix + "/"]
+            clauses.append(f"({' OR '.join(ors)})")
+        return (" AND ".join(clauses) or "1"), params
+
+
+class SearchIndex:
+    def __init__(self, path: Path, model_key: str, warnings: list[str]) -> None:
+        self.path = path
+        self.model_key = model_key
+        self._warnings = warnings
+        self._db: sqlite3.Connection | None = None
+
+    # --- opening, and rebuilding a damaged file ------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as exc:
+                self._db = self._rebuild(str(exc))
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            if tables and "meta" not in tables:
+                raise sqlite3.DatabaseError("not an auditor search index")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            with _immediate(db):
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('model', ?)", (self.model_key,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            found = dict(db.execute("SELECT name, value FROM meta").fetchall())
+            if found.get("format") != FORMAT or found.get("model") != self.model_key:
+                raise sqlite3.DatabaseError(
+                    f"format {found.get('format')!r} / model {found.get('model')!r}, "
+                    f"expected {FORMAT!r} / {self.model_key!r}"
+                )
+            db.execute("SELECT COUNT(*) FROM fts").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, reason: str) -> sqlite3.Connection:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        self._warnings.append(
+            f"search index {self.path} is unreadable ({reason}); moved to {aside.name} and "
+            "rebuilt (vectors come from the cache)"
+        )
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        with contextlib.suppress(OSError):
+            self.path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                self.path.with_name(self.path.name + suffix).unlink()
+        return self._open()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def files(self) -> dict[str, FileState]:
+        """What the last refresh saw of each file. A damaged index is rebuilt (and empty)."""
+        query = "SELECT path, size, mtime_ns, digest FROM files"
+        try:
+            rows = self._connect().execute(query).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._db = self._rebuild(str(exc))
+            rows = []
+        return {path: FileState(size, mtime, digest) for path, size, mtime, digest in rows}
+
+    def generation(self) -> int:
+        row = self._connect().execute("SELECT value FROM meta WHERE name='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def vectors(self) -> tuple[np.ndarray, Vectors]:
+        """Every window's unit id and vector, ordered by unit id (a unit's windows adjacent)."""
+        rows = self._connect().execute("SELECT unit_id, vector FROM windows ORDER BY unit_id")
+        ids: list[int] = []
+        blobs: list[bytes] = []
+        for unit_id, blob in rows:
+            ids.append(unit_id)
+            blobs.append(blob)
+        if not blobs:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+        return np.asarray(ids, dtype=np.int64), matrix
+
+    def allowed(self, filters: Filters) -> set[int]:
+        where, params = filters.where()
+        query = f"SELECT u.id FROM units u WHERE {where}"
+        return {r[0] for r in self._connect().execute(query, params)}
+
+    def lexical(self, expression: str, limit: int, filters: Filters) -> list[tuple[int, float]]:
+        """(unit id, BM25 score, higher is better) of the best matches, best first."""
+        if not expression:
+            return []
+        where, params = filters.where()
+        query = (
+            "SELECT f.rowid, -bm25(fts, 4.0, 1.0) AS s FROM fts f JOIN units u ON u.id = f.rowid"
+            f" WHERE fts MATCH ? AND {where} ORDER BY s DESC LIMIT ?"
+        )
+        rows = self._connect().execute(query, [expression, *params, limit]).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def units(self, ids: Sequence[int]) -> dict[int, UnitRow]:
+        out: dict[int, UnitRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = (
+                "SELECT id, path, qualname, kind, language, start_line, end_line, text"
+                f" FROM units WHERE id IN ({marks})"
+            )
+            for row in self._connect().execute(query, chunk):
+                out[row[0]] = UnitRow(*row)
+        return out
+
+    def windows_of(self, unit_id: int) -> list[tuple[int, int, Vectors]]:
+        query = "SELECT start_line, end_line, vector FROM windows WHERE unit_id = ? ORDER BY id"
+        return [
+            (start, end, np.frombuffer(blob, dtype=np.float32))
+            for start, end, blob in self._connect().execute(query, (unit_id,))
+        ]
+
+    def stats(self) -> dict[str, object]:
+        db = self._connect()
+
+        def one(query: str) -> int:
+            return int(db.execute(query).fetchone()[0] or 0)
+
+        languages = dict(
+            db.execute("SELECT language, COUNT(*) FROM units GROUP BY language ORDER BY 2 DESC")
+        )
+        size = sum(
+            p.stat().st_size
+            for p in (self.path, self.path.with_name(self.path.name + "-wal"))
+            if p.exists()
+        )
+        refreshed = db.execute("SELECT value FROM meta WHERE name='refreshed'").fetchone()
+        return {
+            "index": str(self.path),
+            "model": self.model_key,
+            "files": one("SELECT COUNT(*) FROM files"),
+            "files_with_units": one("SELECT COUNT(DISTINCT path) FROM units"),
+            "units": one("SELECT COUNT(*) FROM units"),
+            "windows": one("SELECT COUNT(*) FROM windows"),
+            "languages": languages,
+            "bytes": size,
+            "generation": self.generation(),
+            "refreshed": refreshed[0] if refreshed else None,
+        }
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def apply(
+        self,
+        changed: Sequence[FileUnits],
+        touched: Sequence[tuple[str, FileState]],
+        removed: Sequence[str],
+    ) -> int:
+        """Replace changed files' units, record new stat data, drop removed files.
+
+        One transaction. A file another run has already brought to the same digest is left
+        alone, so two refreshes racing each other write each change once. Returns the number
+        of files whose units were written (removed files not counted).
+        """
+        db = self._connect()
+        written = 0
+        with _immediate(db):
+            current = dict(db.execute("SELECT path, digest FROM files").fetchall())
+            dropped = [p for p in removed if p in current]
+            for path in dropped:
+                self._drop(db, path)
+            for entry in changed:
+                if current.get(entry.path) == entry.state.digest:
+                    continue
+                self._drop(db, entry.path)
+                self._insert(db, entry)
+                written += 1
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [(p, s.size, s.mtime_ns, s.digest) for p, s in touched],
+            )
+            if written or dropped:
+                db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name='generation'"
+                )
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('refreshed', ?)", (stamp,))
+        return written
+
+    @staticmethod
+    def _drop(db: sqlite3.Connection, path: str) -> None:
+        ids = [r[0] for r in db.execute("SELECT id FROM units WHERE path = ?", (path,))]
+        db.executemany("DELETE FROM windows WHERE unit_id = ?", [(i,) for i in ids])
+        db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
+        db.execute("DELETE FROM units WHERE path = ?", (path,))
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, entry: FileUnits) -> None:
+        state = entry.state
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+            (entry.path, state.size, state.mtime_ns, state.digest),
+        )
+        path_words = " ".join(words(entry.path))
+        for unit, spans, vectors in entry.units:
+            cursor = db.execute(
+                "INSERT INTO units (path, qualname, kind, language, start_line, end_line, hash,"
+                " text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    unit.path,
+                    unit.qualname,
+                    unit.kind,
+                    unit.language,
+                    unit.start_line,
+                    unit.end_line,
+                    unit.content_hash,
+                    unit.text,
+                ),
+            )
+            unit_id = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO windows (unit_id, start_line, end_line, vector) VALUES (?, ?, ?, ?)",
+                [
+                    (unit_id, start, end, np.asarray(vector, dtype=np.float32).tobytes())
+                    for (start, end), vector in zip(spans, vectors, strict=True)
+                ],
+            )
+            name = f"{' '.join(words(unit.qualname))} {path_words}"
+            db.execute(
+                "INSERT INTO fts (rowid, name, body) VALUES (?, ?, ?)",
+                (unit_id, name, " ".join(words(unit.text))),
+            )
+
+
+@contextlib.contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

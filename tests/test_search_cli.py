@@ -1,0 +1,55 @@
+"""`auditor rules try` and the search index refresh that `auditor scan --all` does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git, run_cli, write
+
+CODE = """\
+import subprocess
+
+
+def run_shell(command):
+    return subprocess.run(command, shell=True, check=False)
+
+
+def add(a, b):
+    return a + b
+"""
+
+
+def test_scan_all_refreshes_the_search_index(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "tool.py", CODE)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "one")
+    run_cli(repo, ["scan", "--all", "--quiet", "--format", "json"], cache_dir, monkeypatch)
+    capsys.readouterr()
+    assert run_cli(repo, ["index", "--stats", "--format", "json"], cache_dir, monkeypatch) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["units"] == 2  # two functions (import-only module code is no unit)
+    assert report["refresh"]["files_read"] == 0 and report["refresh"]["embedded"] == 0
+
+
+def test_rules_try_shows_matches_and_the_spread(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "tool.py", CODE)
+    description = "A shell command is run from a string, so the shell interprets it"
+    args = ["rules", "try", description, "--format", "json", "--threshold", "0.2"]
+    assert run_cli(repo, args, cache_dir, monkeypatch) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["matches"][0]["qualname"] == "run_shell"
+    assert report["units"] == 2
+    assert sum(b["units"] for b in report["histogram"]) == 2
+    scores = [m["score"] for m in report["matches"]]
+    assert report["above_threshold"] == sum(s >= 0.2 for s in scores)
+    assert report["quantiles"]["1.0"] == pytest.approx(scores[0], abs=1e-3)
+    assert run_cli(repo, ["rules", "try", description, "-k", "1"], cache_dir, monkeypatch) == 0
+    text = capsys.readouterr().out
+    assert " 1. tool.py:4-5  run_shell  " in text and "scores of 2 units" in text

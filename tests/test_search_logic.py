@@ -1,0 +1,61 @@
+"""Pure logic of search: identifier splitting, rank fusion, exact and graph vector search."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from auditor.search.lexical import match_expression, words
+from auditor.search.rank import Fusion, fuse
+from auditor.search.vectors import VectorTable, build_graph
+
+
+def test_identifiers_split_on_snake_and_camel_case() -> None:
+    assert words("parseHTTPResponse") == ["parsehttpresponse", "parse", "http", "response"]
+    assert words("_read_status(self)") == ["read_status", "read", "status", "self"]
+    assert words("getURL2x") == ["geturl2x", "get", "url", "2", "x"]
+    assert words("找出 JSON") == ["json"]
+
+
+def test_match_expression_drops_stop_words_and_quotes_terms() -> None:
+    assert match_expression("where do we open the connection_pool") == (
+        '"open" OR "connection_pool" OR "connection" OR "pool"'
+    )
+    assert match_expression("找出所有硬编码密钥的地方") == ""
+    assert match_expression('a "quoted" OR b') == '"quoted" OR "b"'
+
+
+def test_fuse_rewards_agreement_and_weights_the_semantic_side() -> None:
+    fused = fuse([1, 2, 3], [3, 4], Fusion(k=1.0))
+    assert [u for u, _ in fused] == [3, 1, 2, 4]  # 3: 1/4 + 1/2; 2 and 4 tie at 1/3
+    heavy = fuse([1, 2, 3], [3, 4], Fusion(k=1.0, semantic_weight=4.0))
+    assert [u for u, _ in heavy] == [1, 3, 2, 4]
+
+
+def unit_rows(count: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rows = rng.standard_normal((count, 16)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_a_units_score_is_its_best_window() -> None:
+    data = unit_rows(6)
+    table = VectorTable(np.array([3, 3, 5, 7, 7, 7]), data)
+    query = data[4]
+    units, sims = table.best(query)
+    assert units.tolist() == [3, 5, 7]
+    expected = [max(data[0] @ query, data[1] @ query), data[2] @ query, 1.0]
+    assert np.allclose(sims, expected, atol=1e-5)
+
+
+def test_graph_search_finds_the_exact_neighbours() -> None:
+    data = unit_rows(2000)
+    unit_ids = np.repeat(np.arange(1000), 2)
+    exact = VectorTable(unit_ids, data)
+    graph = VectorTable(unit_ids, data, build_graph(data))
+    query = data[10]
+    e_units, e_sims = exact.best(query)
+    g_units, g_sims = graph.best(query)
+    top_exact = e_units[np.argsort(-e_sims)[:5]].tolist()
+    top_graph = g_units[np.argsort(-g_sims)[:5]].tolist()
+    assert top_graph[0] == top_exact[0] == 5
+    assert len(set(top_exact) & set(top_graph)) >= 4
