@@ -8,7 +8,8 @@ How evidence is read (see ``model.Evidence``): every ``unless`` pattern must mis
 ``requires`` pattern must hit somewhere in the unit, and the first ``match`` pattern that hits
 pins the lines. A regex pins the span of its ``(?P<match>...)`` group when it has one, else the
 whole match; a query pins its ``@match`` capture, else all of its captures. With the ``secret``
-detector the first detected secret pins the line (and any ``match`` patterns must also hit).
+detector every detected secret gives its own confirmation pinned to its line (and any
+``match`` patterns must also hit).
 Regexes run with ``re.MULTILINE`` on the unit's text.
 
 Matches that start inside a comment (or a Python docstring) never count; comments come from
@@ -26,8 +27,9 @@ from dataclasses import dataclass
 import tree_sitter
 
 from auditor import grammars
+from auditor.analysis.detectors.masking import mask
+from auditor.analysis.detectors.secrets import GENERIC, find_secrets, secret_key
 from auditor.model import AuditorError, CodeUnit, Confirmation, Evidence, Pattern, Rule
-from auditor.secrets import GENERIC, find_secrets, mask
 
 DETECTORS = frozenset({"secret"})
 REGEX_FLAGS = re.MULTILINE
@@ -179,20 +181,21 @@ class _Unit:
         return None if best is None else best[1]
 
 
-def confirm(rule: Rule, unit: CodeUnit) -> Confirmation | None:
+def confirm(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
     """Confirm ``rule`` in ``unit`` from the rule's evidence for the unit's language.
 
-    Returns the pinned lines (file line numbers), or None when the evidence does not confirm.
-    A rule without evidence for the language also gives None; callers tell the two apart with
+    Returns the pinned lines (file line numbers), one Confirmation per secret for the
+    ``secret`` detector, or an empty list when the evidence does not confirm. A rule without
+    evidence for the language also gives []; callers tell the two apart with
     ``rule.evidence_for(unit.language) is None``.
     """
     evidence = rule.evidence_for(unit.language)
     if evidence is None:
-        return None
+        return []
     return confirm_evidence(evidence, unit)
 
 
-def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> Confirmation | None:
+def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     """Apply one language's evidence to ``unit`` (see ``confirm``)."""
     view = _Unit(unit)
     # All three must hold, so the most selective test goes first: most candidates that pass
@@ -203,24 +206,29 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> Confirmation | None:
         if region is not None:
             break
     if evidence.match and region is None:
-        return None
+        return []
     if any(view.find(pattern) is None for pattern in evidence.requires):
-        return None
+        return []
     if any(view.find(pattern) is not None for pattern in evidence.unless):
-        return None
-    detail = ""
+        return []
     if evidence.detector == "secret":
         hits = [
             hit
             for hit in find_secrets(unit.text, unit.language)
             if hit.kind != GENERIC or not view.in_comment(hit.start)
         ]
-        if not hits:
-            return None
-        region = Region(hits[0].line, hits[0].line)
-        detail = f"secret {mask(hits[0].value)}"
-    elif evidence.detector is not None:
+        return [
+            Confirmation(
+                unit.start_line + hit.line,
+                unit.start_line + hit.line,
+                f"secret {mask(hit.value)}",
+                key=secret_key(hit),
+                precise=hit.precise,
+            )
+            for hit in hits
+        ]
+    if evidence.detector is not None:
         raise AuditorError(f"unknown evidence detector {evidence.detector!r}")
     if region is None:
-        return None
-    return Confirmation(unit.start_line + region.first, unit.start_line + region.last, detail)
+        return []
+    return [Confirmation(unit.start_line + region.first, unit.start_line + region.last)]

@@ -7,6 +7,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from auditor.filekinds import TEXT_KINDS
+
 
 class AuditorError(Exception):
     """An error the user can fix. The CLI prints its message on one line and exits 2."""
@@ -31,6 +33,11 @@ class Severity(enum.Enum):
 
 
 _SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+_LOWER = {
+    Severity.NOTE: Severity.NOTE,
+    Severity.WARNING: Severity.NOTE,
+    Severity.ERROR: Severity.WARNING,
+}
 
 
 class Precision(enum.Enum):
@@ -82,7 +89,7 @@ class Rule:
     message: str
     help: str
     threshold: float  # the gate for models without a calibrated threshold
-    languages: tuple[str, ...] = ()  # empty: every language
+    languages: tuple[str, ...] = ()  # empty: every code language; "any": text files too
     violating: tuple[Example, ...] = ()
     safe: tuple[Example, ...] = ()
     thresholds: tuple[tuple[str, float], ...] = ()  # (model key, threshold), calibrated
@@ -90,7 +97,10 @@ class Rule:
     source: str = ""  # the file the rule came from
 
     def applies_to(self, language: str) -> bool:
-        return not self.languages or language in self.languages
+        """No ``languages``: every code language; a text file kind only when named (or any)."""
+        if not self.languages:
+            return language not in TEXT_KINDS
+        return "any" in self.languages or language in self.languages
 
     def threshold_for(self, model_key: str) -> float:
         for key, value in self.thresholds:
@@ -156,6 +166,8 @@ class Confirmation:
     start_line: int
     end_line: int
     detail: str = ""
+    key: str = ""  # tells two confirmations of one unit apart in the fingerprint (no lines)
+    precise: bool = True  # a detector's exact match, e.g. a known key format
 
 
 @dataclass(frozen=True)
@@ -169,13 +181,18 @@ class Finding:
     snippet: str  # the region's code, secrets masked
     detail: str = ""  # e.g. the masked secret
     baseline_state: str = ""  # "", "new" or "unchanged" when a baseline is used
+    key: str = ""  # from Confirmation.key: one of several findings of a rule in one unit
+    demoted: str = ""  # why the finding is one level lower than its rule, e.g. "test file"
 
     @property
     def level(self) -> Severity:
         # A gate-only finding is a lead, not a verdict: one level lower, never below note.
-        if self.confirmed or self.rule.severity is Severity.NOTE:
-            return self.rule.severity
-        return Severity.NOTE if self.rule.severity is Severity.WARNING else Severity.WARNING
+        # So is a finding in a test file (a fixture's password), when the config says so.
+        level = self.rule.severity
+        for lower in (not self.confirmed, bool(self.demoted)):
+            if lower:
+                level = _LOWER[level]
+        return level
 
     @property
     def message(self) -> str:
@@ -184,6 +201,8 @@ class Finding:
             text = f"{text} ({self.detail})"
         if not self.confirmed:
             text = f"{text} [semantic match only, not confirmed by evidence]"
+        if self.demoted:
+            text = f"{text} [in a {self.demoted}: reported one level lower]"
         return text
 
     @property
@@ -200,7 +219,10 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across line moves: rule id, path, qualified name and the normalized body."""
         digest = hashlib.sha256()
-        for part in (self.rule.id, self.unit.path, self.unit.qualname, self.body):
+        parts = [self.rule.id, self.unit.path, self.unit.qualname, self.body]
+        if self.key:  # several findings of one rule in one unit (two secrets)
+            parts.append(self.key)
+        for part in parts:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()[:32]
@@ -215,7 +237,7 @@ class Skip:
 
     path: str
     reason: str  # "binary", "undecodable", "too large", "minified", "generated", "vendored",
-    # "unsupported language", "syntax errors"
+    # "unsupported language", "syntax errors", "lock file"
 
 
 @dataclass(frozen=True)
@@ -228,3 +250,4 @@ class ScanResult:
     embedded: int  # vectors computed this run (cache misses)
     model: str
     warnings: tuple[str, ...] = ()
+    secrets_only: tuple[tuple[str, int], ...] = ()  # (file kind, files) scanned for secrets only

@@ -87,6 +87,10 @@ def describe_scan(result: ScanResult) -> str:
     parts = [
         f"scanned {plural(result.units_scanned, 'unit')} in {plural(result.files_scanned, 'file')}"
     ]
+    if result.secrets_only:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in result.secrets_only)
+        total = sum(n for _, n in result.secrets_only)
+        parts.append(f"{plural(total, 'file')} scanned for secrets only: {kinds}")
     skips = describe_skips(result.skipped)
     if skips:
         parts.append(skips)

@@ -1,0 +1,1 @@
+"""The confirmation stage: precise detectors and the analyses that confirm a candidate."""
