@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="scan only the I-th of N deterministic parts of the files (parallel CI jobs; "
         "join their SARIF with `auditor merge`)",
     )
+    scan.add_argument(
+        "--test-files",
+        choices=["lower", "same"],
+        help="credentials in test files (tests/, test_*.py, *_test.go, *.spec.ts, fixtures/): "
+        "reported one level lower (lower, the default) or at the rule's level (same)",
+    )
     scan.add_argument("--category", help="SARIF automation category (default: the scan mode)")
     scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_common(scan)

@@ -43,6 +43,7 @@ class Config:
     baseline: str | None = None
     category: str = ""  # SARIF automation id; default: the scan mode
     progress: bool = True
+    test_files: str = "lower"  # secrets in test files: "lower" (one level down) or "same"
 
 
 def _str(value: Any) -> str:
@@ -130,6 +131,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "baseline": _optional(_str),
     "category": _str,
     "progress": _bool,
+    "test_files": _choice("lower", "same"),
 }
 
 # A key in a shared file would end up in the repository; the key comes from the environment.

@@ -8,7 +8,8 @@ How evidence is read (see ``model.Evidence``): every ``unless`` pattern must mis
 ``requires`` pattern must hit somewhere in the unit, and the first ``match`` pattern that hits
 pins the lines. A regex pins the span of its ``(?P<match>...)`` group when it has one, else the
 whole match; a query pins its ``@match`` capture, else all of its captures. With the ``secret``
-detector the first detected secret pins the line (and any ``match`` patterns must also hit).
+detector every detected secret gives its own confirmation pinned to its line (and any
+``match`` patterns must also hit).
 Regexes run with ``re.MULTILINE`` on the unit's text.
 
 Matches that start inside a comment (or a Python docstring) never count; comments come from
@@ -27,6 +28,8 @@ import tree_sitter
 
 from auditor import grammars
 from auditor.analysis import patterns as structural
+from auditor.analysis.detectors.masking import mask
+from auditor.analysis.detectors.secrets import GENERIC, find_secrets, secret_key
 from auditor.analysis.spec import analyse
 from auditor.analysis.taint import Hit
 from auditor.model import (
@@ -38,7 +41,6 @@ from auditor.model import (
     Pattern,
     Rule,
 )
-from auditor.secrets import GENERIC, find_secrets, mask
 
 DETECTORS = frozenset({"secret"})
 REGEX_FLAGS = re.MULTILINE
@@ -214,13 +216,7 @@ class _Unit:
         return list(dict.fromkeys(region for _, region in found))
 
 
-def confirm(rule: Rule, unit: CodeUnit) -> Confirmation | None:
-    """The first of ``confirm_all``: does the evidence confirm ``rule`` in ``unit`` at all?"""
-    found = confirm_all(rule, unit)
-    return found[0] if found else None
-
-
-def confirm_all(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
+def confirm(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
     """Confirm ``rule`` in ``unit`` from the rule's evidence for the unit's language.
 
     One Confirmation per place the evidence pins (each sink a source reaches, each pattern
@@ -234,8 +230,11 @@ def confirm_all(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
     return confirm_evidence(evidence, unit)
 
 
+confirm_all = confirm
+
+
 def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
-    """Apply one language's evidence to ``unit`` (see ``confirm_all``)."""
+    """Apply one language's evidence to ``unit`` (see ``confirm``)."""
     view = _Unit(unit)
     base = unit.start_line
     found: dict[Region, Confirmation] = {}
@@ -249,22 +248,28 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
             )
         if found:
             break
+    if evidence.match and not found:
+        return []
     if evidence.taint is not None:
         for hit in analyse(evidence.taint, unit.language, unit.text):
-            region = Region(hit.first_line, hit.last_line)
-            found[region] = _from_hit(hit, base)
+            found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base)
     if evidence.detector == "secret":
+        found = {}  # the detector is what confirms and pins; match patterns only gate it
         for secret in find_secrets(unit.text, unit.language):
             if secret.kind == GENERIC and view.in_comment(secret.start):
                 continue
-            if evidence.match and not found:
-                break
-            region = Region(secret.line, secret.line)
-            rank = 70 if secret.kind == GENERIC else 95
-            found[region] = Confirmation(
-                base + secret.line, base + secret.line, f"secret {mask(secret.value)}", rank=rank
+            line = base + secret.line
+            found.setdefault(
+                Region(secret.line, secret.line),
+                Confirmation(
+                    line,
+                    line,
+                    f"secret {mask(secret.value)}",
+                    key=secret_key(secret),
+                    precise=secret.precise,
+                    rank=95 if secret.precise else 70,
+                ),
             )
-        found = {r: c for r, c in found.items() if c.detail}  # the detector is what confirms
     elif evidence.detector is not None:
         raise AuditorError(f"unknown evidence detector {evidence.detector!r}")
     if not found:

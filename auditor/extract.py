@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Parser, QueryCursor
 
+from auditor.filekinds import is_lock_file, text_kind
 from auditor.languages import LANGUAGE_BY_EXTENSION, Grammar, grammar, language_for_path
 from auditor.model import CodeUnit, Window
 from auditor.vendored import library_banner, vendored_path
@@ -22,6 +23,8 @@ __all__ = [
     "classify",
     "decode",
     "extract_units",
+    "file_unit",
+    "kind_for_file",
     "language_for_path",
     "windows",
 ]
@@ -49,6 +52,11 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8-sig")
 
 
+def kind_for_file(path: str, data: bytes) -> str | None:
+    """A code language (parsed into functions) or a text file kind (one file-level unit)."""
+    return language_for_path(path) or text_kind(path, data)
+
+
 def classify(path: str, data: bytes, max_bytes: int, marked: str | None = None) -> str | None:
     """Why a file is left out of the scan (a Skip reason), or None when it should be scanned.
 
@@ -60,8 +68,10 @@ def classify(path: str, data: bytes, max_bytes: int, marked: str | None = None) 
     posix = path.replace("\\", "/")
     name = posixpath.basename(posix)
     keep = marked == "keep"
-    if language_for_path(posix) is None:
+    if kind_for_file(posix, data[:256]) is None:
         return "unsupported language"
+    if is_lock_file(posix):
+        return "lock file"
     if marked in ("vendored", "generated"):
         return marked
     if not keep and vendored_path(posix):
@@ -97,6 +107,15 @@ def _is_minified(text: str) -> bool:
 
 
 # --- units ----------------------------------------------------------------------------------
+
+
+def file_unit(path: str, text: str, kind: str) -> CodeUnit | None:
+    """A file without a code grammar as one unit, its lines the file's (None when empty)."""
+    if not text.strip():
+        return None
+    rows = text.split("\n")
+    return CodeUnit(path, kind, "<file>", "file", 1, len(rows), text)
+
 
 _Key = tuple[int, int, str]  # a node's identity across the Node objects tree-sitter hands out
 _GENERIC = re.compile(r"<[^<>]*>|\[[^\[\]]*\]")

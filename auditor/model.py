@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from auditor.analysis.spec import TaintSpec
 
+from auditor.filekinds import TEXT_KINDS
+
 
 class AuditorError(Exception):
     """An error the user can fix. The CLI prints its message on one line and exits 2."""
@@ -35,6 +37,11 @@ class Severity(enum.Enum):
 
 
 _SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+_LOWER = {
+    Severity.NOTE: Severity.NOTE,
+    Severity.WARNING: Severity.NOTE,
+    Severity.ERROR: Severity.WARNING,
+}
 
 
 class Precision(enum.Enum):
@@ -88,7 +95,7 @@ class Rule:
     message: str
     help: str
     threshold: float  # the gate for models without a calibrated threshold
-    languages: tuple[str, ...] = ()  # empty: every language
+    languages: tuple[str, ...] = ()  # empty: every code language; "any": text files too
     violating: tuple[Example, ...] = ()
     safe: tuple[Example, ...] = ()
     thresholds: tuple[tuple[str, float], ...] = ()  # (model key, threshold), calibrated
@@ -96,7 +103,10 @@ class Rule:
     source: str = ""  # the file the rule came from
 
     def applies_to(self, language: str) -> bool:
-        return not self.languages or language in self.languages
+        """No ``languages``: every code language; a text file kind only when named (or any)."""
+        if not self.languages:
+            return language not in TEXT_KINDS
+        return "any" in self.languages or language in self.languages
 
     def threshold_for(self, model_key: str) -> float:
         for key, value in self.thresholds:
@@ -164,6 +174,8 @@ class Confirmation:
     detail: str = ""
     flow: tuple[FlowStep, ...] = ()  # source, steps, sink (file lines) for a data-flow finding
     rank: int = 0  # confidence 0-100 (SARIF rank); 0 = unknown
+    key: str = ""  # tells two confirmations of one unit apart in the fingerprint (no lines)
+    precise: bool = True  # a detector's exact match, e.g. a known key format
 
 
 @dataclass(frozen=True)
@@ -189,13 +201,18 @@ class Finding:
     flow: tuple[FlowStep, ...] = ()
     rank: int = 0  # confidence 0-100
     region: str = ""  # the pinned lines' code, normalized: tells two findings of a unit apart
+    key: str = ""  # from Confirmation.key: one of several findings of a rule in one unit
+    demoted: str = ""  # why the finding is one level lower than its rule, e.g. "test file"
 
     @property
     def level(self) -> Severity:
         # A gate-only finding is a lead, not a verdict: one level lower, never below note.
-        if self.confirmed or self.rule.severity is Severity.NOTE:
-            return self.rule.severity
-        return Severity.NOTE if self.rule.severity is Severity.WARNING else Severity.WARNING
+        # So is a finding in a test file (a fixture's password), when the config says so.
+        level = self.rule.severity
+        for lower in (not self.confirmed, bool(self.demoted)):
+            if lower:
+                level = _LOWER[level]
+        return level
 
     @property
     def message(self) -> str:
@@ -204,6 +221,8 @@ class Finding:
             text = f"{text} ({self.detail})"
         if not self.confirmed:
             text = f"{text} [semantic match only, not confirmed by evidence]"
+        if self.demoted:
+            text = f"{text} [in a {self.demoted}: reported one level lower]"
         return text
 
     @property
@@ -221,7 +240,9 @@ class Finding:
         """Stable across line moves: rule id, path, qualified name and the normalized body."""
         digest = hashlib.sha256()
         parts = [self.rule.id, self.unit.path, self.unit.qualname, self.body]
-        if self.region:
+        if self.key:  # several findings of one rule in one unit (two secrets)
+            parts.append(self.key)
+        elif self.region:  # several sinks of one rule in one unit
             parts.append(self.region)
         for part in parts:
             digest.update(part.encode("utf-8", "surrogatepass"))
@@ -238,7 +259,7 @@ class Skip:
 
     path: str
     reason: str  # "binary", "undecodable", "too large", "minified", "generated", "vendored",
-    # "unsupported language"
+    # "unsupported language", "lock file"
 
 
 @dataclass(frozen=True)
@@ -253,3 +274,4 @@ class ScanResult:
     warnings: tuple[str, ...] = ()
     # Scanned files whose parse met syntax errors (their units are still scanned; not skips).
     parse_errors: tuple[str, ...] = ()
+    secrets_only: tuple[tuple[str, int], ...] = ()  # (file kind, files) scanned for secrets only

@@ -19,6 +19,7 @@ import auditor
 from auditor import evidence, grammars
 from auditor.analysis import spec as taint_spec
 from auditor.analysis.patterns import StructPattern
+from auditor.filekinds import TEXT_KINDS
 from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
 
 # libyaml's loader parses the rule pack several times faster than the pure-Python one.
@@ -295,8 +296,13 @@ def _cwes(value: object, where: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _language(value: object, where: str, key: str, *, allow_any: bool = False) -> str:
-    choices = sorted(LANGUAGES) + (["any"] if allow_any else [])
+def _language(
+    value: object, where: str, key: str, *, allow_any: bool = False, kinds: bool = False
+) -> str:
+    """A code language; with ``kinds`` also a text file kind (``yaml``, ``dotenv``...)."""
+    choices = sorted(LANGUAGES | (TEXT_KINDS if kinds else frozenset())) + (
+        ["any"] if allow_any else []
+    )
     if not isinstance(value, str) or value not in choices:
         raise AuditorError(
             f"{where}: key '{key}': expected one of {', '.join(choices)}, got {value!r}"
@@ -306,7 +312,10 @@ def _language(value: object, where: str, key: str, *, allow_any: bool = False) -
 
 def _languages(value: object, where: str) -> tuple[str, ...]:
     items = _string_list(value, where, "languages")
-    return tuple(_language(item, where, f"languages[{i}]") for i, item in enumerate(items))
+    return tuple(
+        _language(item, where, f"languages[{i}]", allow_any=True, kinds=True)
+        for i, item in enumerate(items)
+    )
 
 
 def _examples(value: object, where: str) -> tuple[tuple[Example, ...], tuple[Example, ...]]:

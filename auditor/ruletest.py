@@ -66,7 +66,7 @@ def test_rules(
                         f"gate score {sim:.3f} < threshold {threshold:.3f}",
                     )
                 )
-            elif rule.evidence_for(example.language) and evidence.confirm(rule, unit) is None:
+            elif rule.evidence_for(example.language) and not evidence.confirm(rule, unit):
                 failures.append(
                     Failure(rule.id, "violating", i, example.language, "evidence did not confirm")
                 )
@@ -76,9 +76,7 @@ def test_rules(
             unit = example_unit(rule, example, "safe", i)
             has_evidence = rule.evidence_for(example.language) is not None
             # The same decision as a strict scan: confirmed, or a rule with no evidence at all.
-            reported = (
-                evidence.confirm(rule, unit) is not None if has_evidence else not rule.has_evidence
-            )
+            reported = bool(evidence.confirm(rule, unit)) if has_evidence else not rule.has_evidence
             if sim >= threshold and reported:
                 failures.append(
                     Failure(

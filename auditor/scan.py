@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from auditor import evidence, extract, secrets
+from auditor import evidence, extract
+from auditor.analysis.detectors.masking import LineSpan, line_spans, mask_lines
+from auditor.analysis.detectors.secrets import find_secrets
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder
@@ -31,6 +34,18 @@ from auditor.model import (
 from auditor.progress import Progress
 
 SNIPPET_LINES = 8
+# A path that holds tests or fixtures: a credential there is most likely a test value.
+_TEST_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|spec|specs|fixtures?|testdata|test_data|__fixtures__|mocks?)/"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_tests?|conftest)\.py$|_test\.go$"
+    r"|\.(?:spec|test)\.[cm]?[jt]sx?$|Tests?\.(?:java|cs|kt)$|_spec\.rb$",
+    re.IGNORECASE,
+)
+
+
+def is_test_path(path: str) -> bool:
+    return bool(_TEST_PATH.search(path))
+
 
 # `auditor: ignore[rule-id, other-rule]` after a comment marker of any of the supported languages.
 _SUPPRESS = re.compile(r"(?:#|//|/\*|--|<!--|\*)\s*.*?auditor:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")
@@ -43,6 +58,7 @@ class Candidate:
     score: float  # the gate's similarity of the unit's best window to the rule
     context: bool = False  # put forward by its file's module-level code, not by itself
     lines: tuple[int, int] | None = None  # where a gate-only finding points (module code)
+    gated: bool = True  # False: put forward for a precise detector without passing the gate
 
 
 @dataclass
@@ -52,6 +68,23 @@ class _File:
     lines: list[str]
     units: list[CodeUnit] = field(default_factory=list)
     broken: bool = False  # the parse met syntax errors
+    _spans: list[LineSpan] | None = None
+
+    def secret_spans(self) -> list[LineSpan]:
+        """Where secrets sit in this file, found in the whole file and in each of its units.
+
+        Snippets are masked from these spans, never by re-detecting in the snippet's few lines
+        (which may lack the keyword on the line before the value).
+        """
+        if self._spans is None:
+            text = "\n".join(self.lines)
+            spans = line_spans(text, find_secrets(text, self.language))
+            for unit in self.units:
+                spans += line_spans(
+                    unit.text, find_secrets(unit.text, unit.language), unit.start_line
+                )
+            self._spans = spans
+        return self._spans
 
 
 def _touched(unit: CodeUnit, target: Target) -> bool:
@@ -73,12 +106,16 @@ def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[
     skipped: list[Skip] = []
     for target in targets:
         reason = extract.classify(target.path, target.data, max_file_bytes, target.marked)
-        language = extract.language_for_path(target.path)
+        language = extract.kind_for_file(target.path, target.data[:256])
         if reason is not None or language is None:
             skipped.append(Skip(target.path, reason or "unsupported language"))
             continue
         text = extract.decode(target.data)
-        units, broken = extract.extract_units(target.path, text, language)
+        if extract.language_for_path(target.path) is None:  # a text file: one file-level unit
+            unit = extract.file_unit(target.path, text, language)
+            units, broken = ([unit] if unit else []), False
+        else:
+            units, broken = extract.extract_units(target.path, text, language)
         entry = _File(target, language, text.split("\n"), broken=broken)
         entry.units = [u for u in units if _touched(u, target)]
         files.append(entry)
@@ -95,9 +132,9 @@ def _suppressed(rule_id: str, lines: list[str], candidates: Sequence[int]) -> bo
     return False
 
 
-def _snippet(unit: CodeUnit, start: int, end: int) -> str:
+def _snippet(unit: CodeUnit, start: int, end: int, spans: Sequence[LineSpan]) -> str:
     end = min(end, start + SNIPPET_LINES - 1)
-    return secrets.mask_text(unit.lines(start, end), unit.language)
+    return mask_lines(unit.lines(start, end).split("\n"), start, spans)
 
 
 def _trim(window: Window) -> tuple[int, int]:
@@ -119,17 +156,21 @@ class Scan:
     make_embedder: Callable[[], Embedder]
     fallback: Callable[[], Embedder] | None = None
     warnings: list[str] = field(default_factory=list)
+    # Whether a keyword-context secret (not a known format) needs the gate; see bench/secrets.py.
+    gate_generic_secrets: bool = False
 
     def run(self, targets: Sequence[Target]) -> ScanResult:
         files, skipped = extract_files(targets, self.config.max_file_bytes)
+        languages = {f.language for f in files if f.units}
+        rules = [r for r in self.rules if any(r.applies_to(lang) for lang in languages)]
+        # A text file that only a precise detector looks at is never embedded.
         windows = [
             w
             for f in files
             for u in f.units
+            if _needs_gate(u, rules)
             for w in extract.windows(u, self.config.window_lines, self.config.window_overlap)
         ]
-        languages = {f.language for f in files if f.units}
-        rules = [r for r in self.rules if any(r.applies_to(lang) for lang in languages)]
         embedder = self.make_embedder()
         try:
             candidates, embedded = self._gate(embedder, windows, rules)
@@ -140,6 +181,7 @@ class Scan:
             embedder.close()
             embedder = self.fallback()
             candidates, embedded = self._gate(embedder, windows, rules)
+        candidates += _ungated(files, rules, candidates)
         by_path = {f.target.path: f for f in files}
         # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
         candidates.sort(key=lambda c: (c.window.unit.path, c.window.unit.start_line, c.rule.id))
@@ -155,6 +197,7 @@ class Scan:
             model=embedder.key,
             warnings=tuple(self.warnings),
             parse_errors=tuple(f.target.path for f in files if f.broken),
+            secrets_only=_secrets_only(files, rules),
         )
 
     def _gate(
@@ -226,47 +269,61 @@ class Scan:
         return out, embedded
 
     def _judge(self, candidate: Candidate, files: dict[str, _File]) -> list[Finding]:
+        """The candidate's findings: one per confirmation (each secret), or a gate-only one."""
         rule, window, similarity = candidate.rule, candidate.window, candidate.score
         unit = window.unit
+        entry = files[unit.path]
         has_evidence = rule.evidence_for(unit.language) is not None
-        confirmed = evidence.confirm_all(rule, unit) if has_evidence else []
+        confirmations = evidence.confirm(rule, unit) if has_evidence else []
+        if not candidate.gated and self.gate_generic_secrets:
+            confirmations = [c for c in confirmations if c.precise]
+        confirmed = bool(confirmations)
         # Strict mode drops what evidence rejected (the look-alikes) and what a rule with
         # evidence elsewhere cannot check here. A rule with no evidence at all (a team's
         # plain-language rule) still reports from the gate, marked low precision.
-        if not confirmed and (
-            candidate.context
-            or (self.config.precision is Precision.STRICT and (has_evidence or rule.has_evidence))
-        ):
-            return []
-        places: list[Confirmation | None] = list(confirmed) or [None]
-        lines = files[unit.path].lines
-        out = []
-        for place in places:
-            if place is not None:
-                start, end = place.start_line, place.end_line
-            else:
-                start, end = candidate.lines or _trim(window)
+        if not confirmed:
+            if (
+                not candidate.gated
+                or candidate.context
+                or (
+                    self.config.precision is Precision.STRICT
+                    and (has_evidence or rule.has_evidence)
+                )
+            ):
+                return []
+            confirmations = [Confirmation(*(candidate.lines or _trim(window)))]
+        demoted = ""
+        if self.config.test_files == "lower" and _precise(rule, unit.language):
+            demoted = "test file" if is_test_path(unit.path) else ""
+        findings: list[Finding] = []
+        for found in confirmations:
+            start, end = found.start_line, found.end_line
+            if unit.kind == "file" and not entry.target.touches(start, end):
+                continue  # a text file's unchanged lines are not part of the change
             if _suppressed(
-                rule.id, lines, (unit.start_line - 1, start - 1, *range(start, end + 1))
+                rule.id, entry.lines, (unit.start_line - 1, start - 1, *range(start, end + 1))
             ):
                 continue
-            region = " ".join(unit.lines(start, end).split()) if place is not None else ""
-            out.append(
+            findings.append(
                 Finding(
                     rule=rule,
                     unit=unit,
                     score=float(np.round(similarity, 4)),
                     start_line=start,
                     end_line=end,
-                    confirmed=place is not None,
-                    snippet=_snippet(unit, start, end),
-                    detail=place.detail if place is not None else "",
-                    flow=place.flow if place is not None else (),
-                    rank=place.rank if place is not None else 30,
-                    region=region if len(places) > 1 else "",
+                    confirmed=confirmed,
+                    snippet=_snippet(unit, start, end, entry.secret_spans()),
+                    detail=found.detail,
+                    key=found.key,
+                    demoted=demoted,
+                    flow=found.flow,
+                    rank=found.rank if confirmed else 30,
+                    region=" ".join(unit.lines(start, end).split())
+                    if len(confirmations) > 1
+                    else "",
                 )
             )
-        return out
+        return findings
 
 
 def one_per_line(findings: Sequence[Finding]) -> list[Finding]:
@@ -283,6 +340,45 @@ def one_per_line(findings: Sequence[Finding]) -> list[Finding]:
         if kept is None or span < kept.unit.end_line - kept.unit.start_line:
             best[key] = finding
     return sorted(best.values(), key=lambda f: (f.unit.path, f.start_line, f.rule.id))
+
+
+def _precise(rule: Rule, language: str) -> bool:
+    """The rule's evidence here is a precise detector, which the gate must not veto."""
+    found = rule.evidence_for(language)
+    return found is not None and found.detector is not None
+
+
+def _needs_gate(unit: CodeUnit, rules: Sequence[Rule]) -> bool:
+    return any(
+        r.applies_to(unit.language) and not (unit.kind == "file" and _precise(r, unit.language))
+        for r in rules
+    )
+
+
+def _ungated(
+    files: Sequence[_File], rules: Sequence[Rule], candidates: Sequence[Candidate]
+) -> list[Candidate]:
+    """Every unit a precise detector applies to and the gate did not put forward."""
+    seen = {(c.rule.id, id(c.window.unit)) for c in candidates}
+    return [
+        Candidate(rule, Window(unit, unit.start_line, unit.end_line, unit.text), 0.0, gated=False)
+        for rule in rules
+        for f in files
+        for unit in f.units
+        if rule.applies_to(unit.language)
+        and _precise(rule, unit.language)
+        and (rule.id, id(unit)) not in seen
+    ]
+
+
+def _secrets_only(files: Sequence[_File], rules: Sequence[Rule]) -> tuple[tuple[str, int], ...]:
+    """(kind, files) of the text files that only a precise detector looked at."""
+    counts = Counter(
+        f.language
+        for f in files
+        if f.units and f.units[0].kind == "file" and not _needs_gate(f.units[0], rules)
+    )
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def default_rule_dirs(root: Path, shipped: Path) -> list[Path]:

@@ -171,8 +171,8 @@ MAX = 1_000_000
 @pytest.mark.parametrize(
     ("path", "data", "reason"),
     [
-        ("README.md", b"# hi\n", "unsupported language"),
-        ("Makefile", b"all:\n", "unsupported language"),
+        ("photo.png", b"\x89PNG", "unsupported language"),
+        ("package-lock.json", b"{}\n", "lock file"),
         ("big.py", b"x = 1\n" * 200, "too large"),
         ("blob.c", b"int x;\0\0\0", "binary"),
         ("latin.py", b"name = '\xe9t\xe9'\n", "undecodable"),

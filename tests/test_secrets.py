@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.analysis.detectors.masking import line_spans, mask_lines
 from auditor.secrets import (
     GENERIC,
     find_secrets,
@@ -260,3 +261,106 @@ def test_mask_text_masks_every_secret_and_keeps_the_rest() -> None:
 def test_mask_text_without_secrets_is_unchanged() -> None:
     text = "def area(r):\n    return 3.14159 * r * r\n"
     assert mask_text(text, "python") == text
+
+
+# -- more formats and places (issue 9) -------------------------------------------------------
+
+GITLAB = "glpat-" + "Zq8Xw7Cv6Bn5Ml4Kj3Hg"
+SENDGRID = "SG." + "Zq8Xw7Cv6Bn5Ml4Kj3Hg2F" + "." + "q7R2mZ9xLk4WvB8nT3pY6sJdZq8Xw7Cv6Bn5Ml4Kj3H"
+NPM = "npm_" + "Zq8Xw7Cv6Bn5Ml4Kj3Hg2Fd1Sa0Po9Iu8Yt7"
+TWILIO = "SK" + "9f8c2e71d4b05a6e3c1f7d92ab4e6c08"
+GOOGLE_SECRET = "GOCSPX-" + "Zq8Xw7Cv6Bn5Ml4Kj3Hg2Fd1Sa0P"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (GITLAB, "gitlab-token"),
+        (SENDGRID, "sendgrid-key"),
+        (NPM, "npm-token"),
+        (TWILIO, "twilio-api-key"),
+        (GOOGLE_SECRET, "google-oauth-secret"),
+    ],
+)
+def test_more_known_formats(value: str, kind: str) -> None:
+    (hit,) = find_secrets(f"run({value!r})\n", "python")
+    assert (hit.kind, hit.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        (
+            'client.post("/login", json={"user": "bob", "password": "pygmalion"})',
+            "python",
+            "pygmalion",
+        ),
+        ('connect(password="radio7")', "python", "radio7"),
+        ("    'Password': 'hunter2',", "python", "hunter2"),
+        (
+            '"refreshToken": "iG2kBGIjcXaRE4xmTVUnv7xwxX7XMcWC"',
+            "json",
+            "iG2kBGIjcXaRE4xmTVUnv7xwxX7XMcWC",
+        ),
+        ("'dsn': 'postgres://user3:123123@localhost:5555/db'", "python", "123123"),
+        ("u = 'https://x.io/a?oauth_token_secret=ks9D2kdlsK3ls'", "python", "ks9D2kdlsK3ls"),
+        ("h = base64.b64encode(b'admin:s3cr3tpw')", "python", "s3cr3tpw"),
+        (
+            "const invalidToken =\n  'q8ZfLm2Pw8Rt5Xv3Kc9Jd1';",
+            "javascript",
+            "q8ZfLm2Pw8Rt5Xv3Kc9Jd1",
+        ),
+        ('db_password = (\n    "Zx9qW3rT7yP2"\n)', "python", "Zx9qW3rT7yP2"),
+        ("DB_PASSWORD=Sup3rS3cret!\n", "dotenv", "Sup3rS3cret!"),
+        ("db:\n  password: hunter2x\n", "yaml", "hunter2x"),
+        ("[db]\npassword = Tr0ub4dor3\n", "ini", "Tr0ub4dor3"),
+        ("spring.datasource.password=Tr0ub4dor3\n", "properties", "Tr0ub4dor3"),
+        ("<password>Tr0ub4dor3</password>\n", "xml", "Tr0ub4dor3"),
+        ('<add key="ApiKey" value="q7R2mZ9xLk4WvB8nT3pY6sJd"/>', "xml", "q7R2mZ9xLk4WvB8nT3pY6sJd"),
+        ("ENV DB_PASSWORD=Tr0ub4dor3\n", "dockerfile", "Tr0ub4dor3"),
+        ("mysql -uroot -pTr0ub4dor3 db\n", "shell", "Tr0ub4dor3"),
+        ("curl -u admin:Tr0ub4dor3 https://x\n", "shell", "Tr0ub4dor3"),
+        ("./run --password=Tr0ub4dor3\n", "shell", "Tr0ub4dor3"),
+        ("Authorization: Basic YWRtaW46VHIwdWI0ZG9yMw==\n", "text", "YWRtaW46VHIwdWI0ZG9yMw=="),
+    ],
+)
+def test_keyword_context_and_config_places(text: str, language: str, value: str) -> None:
+    assert [hit.value for hit in find_secrets(text, language)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("password: ${DB_PASSWORD}\ntoken: '{{ vault_token }}'\n", "yaml"),
+        ("password = <your-password>\n", "ini"),
+        ("API_TOKEN=\nSECRET_KEY=$SECRET_KEY\n", "dotenv"),
+        ("PASSWORD = settings.DB_PASSWORD\ntoken = get_token()\n", "python"),
+        ('sha256 = "' + "9f8c2e71d4b05a6e" * 4 + '"\n', "python"),
+        ('"integrity": "sha512-' + "Zq8Xw7Cv6Bn5Ml4Kj3Hg2Fd1" * 3 + '"', "json"),
+        ("password = get_password()  # code: a call, not a value\n", "python"),
+        ("Authorization: Basic bm90LWJhc2U2NA\n", "text"),  # decodes to no user:pass
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", "ini"),
+    ],
+)
+def test_config_placeholders_lookups_and_hashes(text: str, language: str) -> None:
+    assert find_secrets(text, language) == []
+
+
+def test_unquoted_value_counts_only_in_config_files() -> None:
+    assert find_secrets("password = hunter2x\n", "ini")
+    assert find_secrets("password = hunter2x\n", "python") == []  # an identifier in code
+
+
+def test_masking_from_spans_covers_a_value_on_its_own_line() -> None:
+    text = "const invalidToken =\n  'q8ZfLm2Pw8Rt5Xv3Kc9Jd1';\nfoo();\n"
+    spans = line_spans(text, find_secrets(text, "javascript"), first_line=10)
+    # The snippet is line 11 alone: no keyword in it, and still masked.
+    assert mask_lines(["  'q8ZfLm2Pw8Rt5Xv3Kc9Jd1';"], 11, spans) == "  'q8Zf…(22 chars)';"
+    assert mask_lines(["foo();"], 12, spans) == "foo();"
+
+
+def test_multi_line_key_is_starred_on_its_continuation_lines() -> None:
+    text = f'KEY = """\n-----BEGIN PRIVATE KEY-----\n{PEM_BODY}\n{PEM_BODY}\n"""\n'
+    masked = mask_text(text, "python")
+    assert PEM_BODY[:8] not in masked
+    assert masked.count("\n") == text.count("\n")

@@ -22,6 +22,7 @@ CONFIG_FLAGS = (
     "include",
     "exclude",
     "max_file_bytes",
+    "test_files",
     "category",
     "backend",
     "base_url",

@@ -51,6 +51,7 @@ def summary_to_dict(result: ScanResult) -> dict[str, Any]:
         "files_scanned": result.files_scanned,
         "files_parsed_with_errors": len(result.parse_errors),
         "files_skipped": len(result.skipped),
+        "secrets_only_by_kind": dict(result.secrets_only),
         "skipped_by_reason": dict(skip_counts(result.skipped)),
         "embedded": result.embedded,
         "warnings": list(result.warnings),

@@ -94,6 +94,10 @@ def describe_scan(result: ScanResult) -> str:
     if result.parse_errors:
         scanned += f" ({len(result.parse_errors)} parsed with syntax errors)"
     parts = [scanned]
+    if result.secrets_only:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in result.secrets_only)
+        total = sum(n for _, n in result.secrets_only)
+        parts.append(f"{plural(total, 'file')} scanned for secrets only: {kinds}")
     skips = describe_skips(result.skipped)
     if skips:
         parts.append(skips)

@@ -1,0 +1,151 @@
+"""Keyword context: a literal counts as a credential when what it is assigned to says so.
+
+Each regex here finds a ``name`` (what the value is called) and a ``value``; secrets.py judges
+the pair. The places a name can sit (detect-secrets calls these "keyword" filters and keeps one
+regex per language family; we keep one per syntactic place instead, shared by all languages):
+
+- assignments, keyword arguments, dict/JSON/YAML keys with a quoted value, possibly on the
+  next line or in parentheses (``x =\\n  "..."``, ``x = (\\n "..."\\n)``);
+- a quoted key followed by its value as the next argument (``headers.set("X-Api-Key", "...")``);
+- APIs that take a user name and a password;
+- ``Password=...;`` in a connection string;
+- config lines with an unquoted value (``.env``, INI, properties, YAML, TOML, shell, Dockerfile);
+- XML elements and attributes;
+- command-line flags (``--password=...``, ``mysql -p...``, ``curl -u user:pass``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A name that says the value assigned to it is a credential.
+SECRET_NAME = (
+    r"(?:pass(?:word|wd|phrase|wort)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"|private[_-]?key|client[_-]?secret|auth[_-]?(?:token|key|header)|authorization|credentials?"
+    r"|(?:signing|encryption|jwt|hmac|session|master|cipher|aes|crypto|app|license|account)"
+    r"[_-]?key|consumer[_-]?secret|webhook[_-]?secret|dsn|connection[_-]?string|conn[_-]?str)"
+)
+PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase|wort)?|pwd")
+
+_QUOTED_VALUE = r"""
+    (?P<quote>["'`])
+    (?P<value>(?:(?!(?P=quote))[^\\\n]|\\.){1,300})
+    (?P=quote)
+"""
+
+# name, optionally quoted (or a quoted key in a subscript) or a PHP variable, then = := : =>
+# and a string literal, possibly on the next line, in parentheses, or wrapped in a conversion.
+ASSIGNMENT = re.compile(
+    r"""(?ix)
+    (?<![\w.$@-])(?P<name>[$@]?[\w.-]*"""
+    + SECRET_NAME
+    + r"""[\w.-]*)
+    ["']?\]?[ \t]*
+    (?: : [ \t]* [\w.<>\[\]|?]+ [ \t]* (?==) )?    # a type annotation: `apiKey: string = "..."`
+    (?: :=  |  =>  |  (?<![=!<>:])=(?![=>])  |  : (?!:)  |  \|\|  |  \?\? )
+    \s*
+    (?: \( \s* )?
+    (?: (?-i:\[\]byte|Buffer\.from|bytes|String|SecretStr|GetBytes|getBytes|str|SecureString)
+        \s* \( \s*
+      | new \s+ String \s* \( \s* )?
+    (?:[rbuRBU]{1,2}|@)?
+    """
+    + _QUOTED_VALUE,
+)
+
+# A quoted credential key followed by its literal value as the next argument:
+# `props.put("mail.smtp.password", "...")`, `headers.set("X-Api-Key", "...")`.
+KEYED_ARGUMENT = re.compile(
+    r"""(?ix)
+    (?P<q>["'])(?P<name>[\w.-]*"""
+    + SECRET_NAME
+    + r"""[\w.-]*)(?P=q) \s* , \s*
+    """
+    + _QUOTED_VALUE,
+)
+
+# A literal password handed to an API that takes a user name and a password (the password is
+# the literal right after the user name's).
+CREDENTIAL_CALL = re.compile(
+    r"""(?x)
+    (?: \b(?:PasswordAuthentication|NetworkCredential|UsernamePasswordCredentials
+          |UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|SetBasicAuth
+          |basicAuth|PlainAuth|getConnection|PDO|mysqli_connect|mysqli|login|simple_bind_s
+          |simple_bind|bind_s|ldap_bind|connect|authenticate|set_password|setPassword)\s*\(
+      | \bauth\s*[=:]\s*[(\[] )
+    (?:(?:"[^"\n]*"|'[^'\n]*'|[^;()\n"'])*?,)?\s*
+    ["'][^"'\n]*["']\s*,\s*
+    """
+    + _QUOTED_VALUE,
+)
+
+# `Password=...;` inside an ADO.NET/ODBC style connection string.
+KEY_VALUE_PASSWORD = re.compile(
+    r"""(?ix)
+    (?:server|data\s+source|host|user\s*id|uid|username|user|database|initial\s+catalog|dbname)
+    \s*=[^;"'\n]*;[^"'\n]*?
+    \b(?:password|pwd)\s*=\s*
+    (?P<value>(?![{$%<])[^;"'`\s&{}()+]+)
+    """
+)
+
+# A config line with an unquoted value: `.env`, INI, properties, YAML, TOML, shell, Dockerfile.
+CONFIG_LINE = re.compile(
+    r"""(?imx)
+    ^[ \t]*(?:-[ \t]+)?(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|set[ \t]+|setx[ \t]+)?
+    (?P<name>[\w.-]*"""
+    + SECRET_NAME
+    + r"""[\w.-]*)
+    [ \t]*(?:=|:)[ \t]*
+    (?P<value>[^\s'"`#;,{}\[\]]+)[ \t]*(?:[#;].*)?$
+    """
+)
+
+# <password>...</password> and <add key="ApiKey" value="..."/> / name="password" value="..."
+XML_ELEMENT = re.compile(
+    r"(?i)<(?P<name>[\w.:-]*" + SECRET_NAME + r"[\w.:-]*)(?:\s[^>]*)?>(?P<value>[^<\s]+)</"
+)
+XML_KEY_VALUE = re.compile(
+    r"""(?ix)(?:key|name)\s*=\s*["'](?P<name>[\w.:-]*"""
+    + SECRET_NAME
+    + r"""[\w.:-]*)["']\s+value\s*=\s*"""
+    + _QUOTED_VALUE
+)
+
+# --password=..., --api-key ..., -p<pw> for mysql, curl -u user:pw, sshpass -p pw
+CLI_FLAG = re.compile(
+    r"""(?ix)
+    (?<![\w-])--?(?P<name>[\w-]*"""
+    + SECRET_NAME
+    + r"""[\w-]*)(?:=|[ \t]+)
+    (?P<quote>["']?)(?P<value>(?![-$%{<])[^\s"'`;|&)]+)(?P=quote)
+    """
+)
+CLI_SHORT = re.compile(
+    r"""(?x)
+    \b(?:mysql(?:dump|admin)?\b[^\n]*?\s-p(?P<value>[^\s"'`;|&$-][^\s"'`;|&]*)
+      | sshpass\s+-p\s*["']?(?P<v2>[^\s"'`;|&$]+)
+      | curl\b[^\n]*?\s(?:-u|--user)\s+["']?[^\s:"']+:(?P<v3>[^\s"'`;|&$@]+))
+    """
+)
+
+# Kinds of files where a bare word after `key =` is a value (in code it is an identifier).
+CONFIG_KINDS = frozenset(
+    {
+        "dotenv",
+        "ini",
+        "properties",
+        "yaml",
+        "toml",
+        "shell",
+        "dockerfile",
+        "text",
+        "makefile",
+        "conf",
+        "netrc",
+        "npmrc",
+        "markdown",
+        "terraform",
+    }
+)
+XML_KINDS = frozenset({"xml", "html", "csharp", "java", "text", "markdown"})

@@ -1,0 +1,274 @@
+"""The ``secret`` detector: credentials written into source and config files.
+
+The one place where secrets are matched (masking.py is the one place they are hidden). The
+structure follows detect-secrets and gitleaks: detectors propose (value, span) pairs, then a
+shared allow-list drops what stands in for a secret.
+
+1. Known formats (secret_formats.py) by shape, anywhere in the text.
+2. Keyword context (secret_context.py): a value assigned to, keyed by or passed as a name that
+   says credential; judged by character classes and Shannon entropy, with a lower bar for
+   passwords (the name carries the evidence) than for keys and tokens.
+3. The allow-list: placeholders, templates and environment lookups, documented example keys,
+   hashes and identifiers held in names that say so.
+
+``find_secrets`` takes the whole unit or file: the keyword that makes a value a secret may sit
+on the line before it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from auditor.analysis.detectors import secret_context as ctx
+from auditor.analysis.detectors.secret_formats import FORMATS
+
+GENERIC = "generic-secret"
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    line: int  # 0-based line offset within the scanned text
+    value: str
+    kind: str  # e.g. "aws-access-key-id"; GENERIC for a keyword-context hit
+    start: int  # character offsets of ``value`` in the scanned text
+    end: int
+
+    @property
+    def precise(self) -> bool:
+        """A known format (not a keyword-context guess)."""
+        return self.kind != GENERIC
+
+
+def secret_key(hit: SecretHit) -> str:
+    """A one-way digest of the secret that tells two secrets of one unit apart in a fingerprint.
+
+    Like detect-secrets' ``hashed_secret``: stable across line moves, and the value cannot be
+    read back from a baseline file.
+    """
+    digest = hashlib.sha256(f"{hit.kind}\0{hit.value}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+# Names built from a credential word that hold something else.
+_NOT_A_SECRET_NAME = re.compile(
+    r"(?i)(?:_|-|^|\.)(?:name|names|type|kind|field|key_?name|header|url|uri|path|file|dir|"
+    r"label|prompt|placeholder|pattern|regex|format|length|len|count|size|env|var|id|ids|"
+    r"hash|hashed|digest|column|param|attr|prefix|suffix|template|message|msg|error|hint|policy|"
+    r"endpoint|expiry|expires|expiration|ttl|timeout|uri|method|scope|scopes|mode|enabled|"
+    r"required|min|max|regexp|validation|validator|reset|changed|confirm|class|store|provider|"
+    r"cookie|location|source|ref|arn|version|sha\d*|md5|checksum|fingerprint|algorithm|alg)$"
+)
+
+_PLACEHOLDER_WORDS = (
+    "changeme",
+    "change_me",
+    "change-me",
+    "example",
+    "dummy",
+    "fake",
+    "sample",
+    "redacted",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourapi",
+    "yoursecret",
+    "yourpassword",
+    "yourtoken",
+    "xxxx",
+    "****",
+    "....",
+    "insert",
+    "replace",
+    "todo",
+    "fixme",
+    "secret_here",
+    "password_here",
+    "key_here",
+    "token_here",
+    "not-a-secret",
+    "notasecret",
+    "not_a_real",
+    "mock",
+    "foobar",
+    "lorem",
+    "abcdef",
+    "123456789",
+    "qwerty",
+)
+_TEST_WORD = re.compile(r"(?i)(?:^|[^a-z])test(?:[^a-z]|$)|^test|test$")
+# Templates and lookups: <your-key>, ${VAR}, {{ var }}, {var}, %s, $(cmd), $VAR, #{x},
+# os.environ[...], process.env.X, getenv(...), settings.X, ENV["X"], vault:..., !Ref
+_TEMPLATE = re.compile(
+    r"<[^>]*>|\$\{|\{\{|\{%|\{[\w.]*\}|%[sdr(]|%\w+%|\$\(|^\$\w+$|^\{\d*\}$|#\{|^@\w+@$|"
+    r"environ|getenv|process\.env|System\.getenv|ENV\[|^env\(|secretKeyRef|^vault:|^!Ref|"
+    r"^ssm:|^arn:|^\*+$|^\.\.\.|^&\w+$"
+)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[-_. /:][A-Za-z]+)*")
+_IDENTIFIER_PATH = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+(?:\(\))?")
+_COMMON = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "pass",
+        "admin",
+        "root",
+        "none",
+        "null",
+        "true",
+        "false",
+        "undefined",
+        "required",
+        "optional",
+        "string",
+        "empty",
+        "default",
+        "hidden",
+        "bearer",
+        "basic",
+    }
+)
+# Formats that use (part of) a documented example value.
+_EXAMPLE_KEYS = ("EXAMPLE", "AKIAI44QH8DHBEXAMPLE", "wJalrXUtnFEMI/K7MDENG")
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of ``value``'s own character distribution."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand in for a secret: empty, templated, example or test values."""
+    stripped = value.strip()
+    if len(stripped) < 4 or len(set(stripped.lower())) <= 2:
+        return True
+    lowered = stripped.lower()
+    if any(word in lowered for word in _PLACEHOLDER_WORDS) or _TEST_WORD.search(stripped):
+        return True
+    if any(example in stripped for example in _EXAMPLE_KEYS):
+        return True
+    if _TEMPLATE.search(stripped):
+        return True
+    return lowered in _COMMON
+
+
+def _random_enough(value: str) -> bool:
+    return shannon_entropy(value) >= 3.0 and any(c.isdigit() for c in value)
+
+
+def _looks_random(name: str, value: str) -> bool:
+    """Whether a value held in a credential name is a credential rather than a label."""
+    if any(c.isspace() for c in value) or "://" in value or value.startswith(("/", "./", "~")):
+        return False
+    if _UUID.fullmatch(value) and not ctx.PASSWORD_NAME.search(name):
+        return "secret" in name.lower() or "key" in name.lower()
+    if _IDENTIFIER_PATH.fullmatch(value):  # settings.SECRET_KEY, config.get()
+        return False
+    entropy = shannon_entropy(value)
+    if ctx.PASSWORD_NAME.search(name):
+        # Human passwords are short and not very random; the name carries the evidence.
+        return len(value) >= 5 and entropy >= 2.0 and value.lower() not in _COMMON
+    if _WORDS_ONLY.fullmatch(value):  # "bearer", "X-API-Key", "session_token"
+        return False
+    if _HEX.fullmatch(value):
+        return len(value) >= 16 and entropy >= 3.0
+    return len(value) >= 12 and entropy >= 3.3 and any(c.isdigit() for c in value)
+
+
+def _valid_format(kind: str, value: str, found: re.Match[str]) -> bool:
+    if kind == "connection-string-password":
+        return value != found.group("user") and not is_placeholder(value)
+    if kind == "authorization-header" and found.group(0)[:5].lower() == "basic":
+        try:
+            decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        return b":" in decoded and not is_placeholder(decoded.decode("latin-1"))
+    if kind in ("private-key", "jwt"):
+        return not any(example in value for example in _EXAMPLE_KEYS)
+    if is_placeholder(value):
+        return False
+    return not (_format_random(kind) and not _random_enough(value))
+
+
+def _format_random(kind: str) -> bool:
+    return next(f.random for f in FORMATS if f.kind == kind)
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < t_end and t_start < end for t_start, t_end in taken)
+
+
+def _named_candidates(text: str, language: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of every keyword-context value."""
+    out: list[tuple[str, int, int]] = []
+    regexes = [ctx.ASSIGNMENT, ctx.KEYED_ARGUMENT, ctx.CLI_FLAG, ctx.XML_KEY_VALUE]
+    if language in ctx.CONFIG_KINDS or language not in _CODE_LANGUAGES:
+        regexes.append(ctx.CONFIG_LINE)
+    if language in ctx.XML_KINDS or language not in _CODE_LANGUAGES:
+        regexes.append(ctx.XML_ELEMENT)
+    for regex in regexes:
+        for found in regex.finditer(text):
+            out.append((found.group("name"), found.start("value"), found.end("value")))
+    for regex in (ctx.CREDENTIAL_CALL, ctx.KEY_VALUE_PASSWORD):
+        for found in regex.finditer(text):
+            out.append(("password", found.start("value"), found.end("value")))
+    for found in ctx.CLI_SHORT.finditer(text):
+        for group in ("value", "v2", "v3"):
+            if found.group(group):
+                out.append(("password", found.start(group), found.end(group)))
+    return out
+
+
+_CODE_LANGUAGES = frozenset(
+    {"python", "javascript", "typescript", "tsx", "java", "go", "rust", "c", "cpp", "ruby"}
+    | {"php", "csharp"}
+)
+_AUTH_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|bot)\s+")
+
+
+def find_secrets(text: str, language: str) -> list[SecretHit]:
+    """Every credential-looking value in ``text``, in order of position.
+
+    ``language`` is a code language or a file kind (``dotenv``, ``yaml``...): unquoted config
+    values count only in config-like files, where a bare word after ``key =`` is a value.
+    """
+    hits: list[SecretHit] = []
+    taken: list[tuple[int, int]] = []
+    for fmt in FORMATS:
+        group: str | int = "value" if "value" in fmt.regex.groupindex else 0
+        for found in fmt.regex.finditer(text):
+            value, start, end = found.group(group), found.start(group), found.end(group)
+            if _overlaps(taken, start, end) or not _valid_format(fmt.kind, value, found):
+                continue
+            taken.append((start, end))
+            hits.append(SecretHit(text.count("\n", 0, start), value, fmt.kind, start, end))
+    for name, start, end in _named_candidates(text, language):
+        value = text[start:end]
+        scheme = _AUTH_SCHEME.match(value)
+        if scheme:  # "Bearer <token>": judge the token
+            value, start = value[scheme.end() :], start + scheme.end()
+        if _overlaps(taken, start, end):
+            continue
+        if _NOT_A_SECRET_NAME.search(name) or is_placeholder(value):
+            continue
+        if not _looks_random(name, value):
+            continue
+        taken.append((start, end))
+        hits.append(SecretHit(text.count("\n", 0, start), value, GENERIC, start, end))
+    hits.sort(key=lambda hit: hit.start)
+    return hits
