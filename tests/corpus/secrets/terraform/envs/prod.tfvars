@@ -1,0 +1,16 @@
+region              = "us-east-1"
+environment         = "prod"
+reports_db_password = "R3ports-Db!Prod"
+admin_password      = "Summer2024!"
+api_token           = "dop_v1_4ec59f43f247c5eac015c082d24ee730e05e4b1034d3939fd514091d2f069a42"
+cloudflare_api_token = "GmP--tNEJ4eLp2D2lmjrKkq6L9EWkuVFibVhJtkt"
+ami_id              = "ami-06bce4d0c0ed4558b"
+vpc_cidr            = "10.40.0.0/16"
+acm_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/d6ec2fb6-bfeb-4a7b-8757-5c8852eaa6f8"
+state_lock_table    = "tf-locks"
+monitoring_secret_ref = "vault:secret/data/prod/monitoring#token"
+db_password_placeholder = "REPLACE_WITH_VAULT_VALUE"
+tags = {
+  cost_center = "4411"
+  build       = "0ecf6b97259d"
+}
