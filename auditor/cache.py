@@ -31,16 +31,21 @@ class VectorCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self._warnings.append(
-                f"cache directory {self.path.parent} is not writable ({exc.strerror}); "
-                "vectors are kept in memory only (set AUDITOR_CACHE_DIR)"
+            return self._in_memory(
+                f"cache directory {self.path.parent} is not writable ({exc.strerror})"
             )
-            self._db = self._open(":memory:")
-            return self._db
         try:
             self._db = self._open(str(self.path))
+        except sqlite3.OperationalError as exc:  # cannot open or write: read-only, full, ...
+            return self._in_memory(f"cannot use vector cache {self.path} ({exc})")
         except sqlite3.DatabaseError as exc:
             self._db = self._rebuild(f"{exc}")
+        return self._db
+
+    def _in_memory(self, reason: str) -> sqlite3.Connection:
+        """Run without the cache (a warning, not a crash): the vectors live for this run only."""
+        self._warnings.append(f"{reason}; vectors are kept in memory only (set AUDITOR_CACHE_DIR)")
+        self._db = self._open(":memory:")
         return self._db
 
     @staticmethod
@@ -75,7 +80,10 @@ class VectorCache:
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(OSError):
                 self.path.with_name(self.path.name + suffix).unlink()
-        return self._open(str(self.path))
+        try:
+            return self._open(str(self.path))
+        except sqlite3.DatabaseError as exc:
+            return self._in_memory(f"cannot recreate vector cache {self.path} ({exc})")
 
     def get_many(self, model: str, dims: int, hashes: Sequence[str]) -> dict[str, Vectors]:
         """The cached vectors among ``hashes``; a wrongly sized entry counts as a miss."""
@@ -87,6 +95,9 @@ class VectorCache:
             query = f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})"
             try:
                 rows = self._connect().execute(query, (model, *chunk)).fetchall()
+            except sqlite3.OperationalError as exc:  # e.g. locked past the timeout: a miss
+                self._warnings.append(f"could not read vector cache {self.path}: {exc}")
+                return found
             except sqlite3.DatabaseError as exc:
                 self._db = self._rebuild(str(exc))
                 return {}

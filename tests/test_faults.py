@@ -1,0 +1,158 @@
+"""Faults while running: killed mid-embedding, interrupted, two hooks at once, an unusable cache.
+
+Each runs the real CLI in a subprocess (or in-process where no signal is involved) on a real git
+repository and the real built-in model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import planted
+from tests.conftest import REPO_ROOT, git, run_cli, write
+
+FILES, PER_FILE = 4, 100  # 400 distinct functions: more than one 256-vector chunk
+
+
+def _many_functions(repo: Path, salt: str) -> None:
+    for f in range(FILES):
+        body = "".join(
+            f"def {salt}_{f}_{i}(x):\n    return x * {i} + {f * 1000 + i * 7}\n\n\n"
+            for i in range(PER_FILE)
+        )
+        write(repo, f"mod_{f}.py", body)
+    git(repo, "add", "-A")
+
+
+def _start(repo: Path, cache: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "AUDITOR_CACHE_DIR": str(cache)}
+    env.pop("AUDITOR_DEBUG", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "auditor", "scan", *args],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stored(cache: Path) -> int:
+    path = cache / "vectors.sqlite3"
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(path, timeout=1.0) as db:
+            return int(db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+def _wait_for(cache: Path, count: int, process: subprocess.Popen[str], limit: float) -> int:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        stored = _stored(cache)
+        if stored >= count:
+            return stored
+        time.sleep(0.05)
+    raise AssertionError(f"the scan never stored {count} vectors (exit {process.poll()})")
+
+
+def _embedded(summary: str) -> int:
+    m = re.search(r"(\d+) vectors? embedded this run", summary)
+    assert m, summary
+    return int(m.group(1))
+
+
+def test_killed_mid_embedding_then_rerun_reuses_what_was_stored(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _many_functions(repo, "killed")
+    process = _start(repo, cache, "--all")
+    _wait_for(cache, 256, process, limit=300)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    before = _stored(cache)  # readable after the kill, every stored chunk whole
+    assert before >= 256
+
+    rerun = _start(repo, cache, "--all")
+    out, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err
+    assert "Traceback" not in out + err
+    after = _stored(cache)
+    embedded = _embedded(out)
+    assert 0 < embedded == after - before  # nothing stored before the kill was embedded again
+    print(f"\nkilled after {before} vectors were stored; the re-run embedded {embedded} more")
+
+
+def test_sigint_exits_130_with_one_line(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _many_functions(repo, "interrupted")
+    process = _start(repo, cache, "--all", "-q")
+    _wait_for(cache, 1, process, limit=300)  # the model is loaded and embedding
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == ["auditor: interrupted"]
+    assert out == ""
+    assert _stored(cache) >= 1  # the cache stays readable
+
+
+def test_two_hooks_at_once_on_one_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    repos = []
+    for name in ("one", "two"):
+        repo = tmp_path / name
+        repo.mkdir()
+        git(repo, "init", "-q", "-b", "main")
+        write(repo, "service.py", planted.PY_SERVICE)
+        _many_functions(repo, "shared")  # the same functions: both write the same rows
+        repos.append(repo)
+    processes = [_start(repo, cache, "--staged", "-q") for repo in repos]
+    results = [p.communicate(timeout=600) for p in processes]
+    for process, (out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 1, err
+        assert err == ""
+        assert "service.py:11: error sql-injection" in out
+    assert results[0][0] == results[1][0]
+    assert _stored(cache) > FILES * PER_FILE
+
+
+@pytest.mark.parametrize("kind", ["file-as-directory", "database-is-a-directory", "sysfs"])
+def test_an_unusable_cache_is_a_warning_not_a_crash(
+    kind: str,
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if kind == "file-as-directory":  # the cache directory cannot be created
+        cache = tmp_path / "not-a-dir"
+        cache.write_text("x")
+    elif kind == "database-is-a-directory":  # the directory is there, the file cannot be opened
+        cache = tmp_path / "cache"
+        (cache / "vectors.sqlite3").mkdir(parents=True)
+    else:  # a real read-only place, even for root: sysfs refuses new files
+        cache = Path("/sys/kernel")
+        try:
+            (cache / "auditor-probe").touch()
+        except OSError:
+            pass
+        else:
+            pytest.skip("this /sys/kernel accepts new files")
+    write(repo, "service.py", planted.PY_SERVICE)
+    git(repo, "add", ".")
+    assert run_cli(repo, ["scan", "--staged"], cache, monkeypatch) == 1
+    captured = capsys.readouterr()
+    assert "service.py:11: error sql-injection" in captured.out
+    said = (captured.out + captured.err).count("vectors are kept in memory only")
+    assert said == 1, captured
+    assert "internal error" not in captured.err
