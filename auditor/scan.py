@@ -275,7 +275,7 @@ class Scan:
         entry = files[unit.path]
         has_evidence = rule.evidence_for(unit.language) is not None
         confirmations = evidence.confirm(rule, unit) if has_evidence else []
-        if not candidate.gated and self.gate_generic_secrets:
+        if not candidate.gated and self.gate_generic_secrets and unit.kind != "file":
             confirmations = [c for c in confirmations if c.precise]
         confirmed = bool(confirmations)
         # Strict mode drops what evidence rejected (the look-alikes) and what a rule with

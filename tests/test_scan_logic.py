@@ -80,3 +80,53 @@ def test_context_candidates_need_evidence_even_in_broad_mode(tmp_path: Path) -> 
     # the unrelated file's function is never a candidate.
     assert ("topical.py", 7) in found
     assert all(path == "topical.py" for path, _ in found)
+
+
+# -- the gate never vetoes the secret detector -----------------------------------------------
+
+SECRET_RULE = Rule(
+    id="hardcoded-secret",
+    title="Credential in code",
+    description="ldap credentials",  # every window of the files below scores 0 against this
+    severity=Severity.ERROR,
+    cwe=("CWE-798",),
+    message="credential",
+    help="rotate it",
+    threshold=0.9,
+    languages=("any",),
+    evidence=(("any", Evidence(detector="secret")),),
+)
+AWS_KEY = "AKIA" + "Z3MQ4YW2PLX7VB6N"
+CODE = f'def client():\n    key = "{AWS_KEY}"\n    password = "Tr0ub4dor&3xQ"\n    return key\n'
+
+
+def secret_lines(tmp_path: Path, *, gate_generic: bool) -> list[tuple[str, int]]:
+    cache = VectorCache(tmp_path / "cache", [])
+    targets = [
+        Target("app.py", CODE.encode(), None),
+        Target("config/.env", f"AWS_KEY={AWS_KEY}\n".encode(), None),
+    ]
+    scan = Scan(
+        replace(Config(), progress=False),
+        [SECRET_RULE],
+        cache,
+        TopicEmbedder,
+        gate_generic_secrets=gate_generic,
+    )
+    result = scan.run(targets)
+    cache.close()
+    assert result.secrets_only == (("dotenv", 1),)
+    return sorted((f.unit.path, f.start_line) for f in result.findings)
+
+
+def test_secrets_below_the_gate_are_still_found(tmp_path: Path) -> None:
+    assert secret_lines(tmp_path, gate_generic=False) == [
+        ("app.py", 2),
+        ("app.py", 3),
+        ("config/.env", 1),
+    ]
+
+
+def test_gating_generic_hits_keeps_known_formats_and_text_files(tmp_path: Path) -> None:
+    # The alternative bench/secrets.py measures: keyword-context hits in code need the gate.
+    assert secret_lines(tmp_path, gate_generic=True) == [("app.py", 2), ("config/.env", 1)]

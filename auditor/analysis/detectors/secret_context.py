@@ -23,7 +23,8 @@ SECRET_NAME = (
     r"(?:pass(?:word|wd|phrase|wort)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|client[_-]?secret|auth[_-]?(?:token|key|header)|authorization|credentials?"
     r"|(?:signing|encryption|jwt|hmac|session|master|cipher|aes|crypto|app|license|account)"
-    r"[_-]?key|consumer[_-]?secret|webhook[_-]?secret|dsn|connection[_-]?string|conn[_-]?str)"
+    r"[_-]?key|consumer[_-]?secret|webhook[_-]?secret|dsn|connection[_-]?string|conn[_-]?str"
+    r"|appid|app[_-]?secret|\w+key)"
 )
 PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase|wort)?|pwd")
 
@@ -44,7 +45,7 @@ ASSIGNMENT = re.compile(
     (?: : [ \t]* [\w.<>\[\]|?]+ [ \t]* (?==) )?    # a type annotation: `apiKey: string = "..."`
     (?: :=  |  =>  |  (?<![=!<>:])=(?![=>])  |  : (?!:)  |  \|\|  |  \?\? )
     \s*
-    (?: \( \s* )?
+    (?: [(\[] \s* )?
     (?: (?-i:\[\]byte|Buffer\.from|bytes|String|SecretStr|GetBytes|getBytes|str|SecureString)
         \s* \( \s*
       | new \s+ String \s* \( \s* )?
@@ -59,9 +60,10 @@ KEYED_ARGUMENT = re.compile(
     r"""(?ix)
     (?P<q>["'])(?P<name>[\w.-]*"""
     + SECRET_NAME
-    + r"""[\w.-]*)(?P=q) \s* , \s*
+    + r"""[\w.-]*)(?P=q) [ \t]* , [ \t]*
     """
-    + _QUOTED_VALUE,
+    + _QUOTED_VALUE
+    + r"(?![ \t]*:)",  # a dict key after a value: {"password_validator", "OPTIONS": ...}
 )
 
 # A literal password handed to an API that takes a user name and a password (the password is
@@ -97,7 +99,7 @@ CONFIG_LINE = re.compile(
     + SECRET_NAME
     + r"""[\w.-]*)
     [ \t]*(?:=|:)[ \t]*
-    (?P<value>[^\s'"`#;,{}\[\]]+)[ \t]*(?:[#;].*)?$
+    (?P<value>[^\s'"`#;,{}\[\]\\]+)[ \t]*(?:[#;].*|\\)?$
     """
 )
 
@@ -123,9 +125,42 @@ CLI_FLAG = re.compile(
 )
 CLI_SHORT = re.compile(
     r"""(?x)
-    \b(?:mysql(?:dump|admin)?\b[^\n]*?\s-p(?P<value>[^\s"'`;|&$-][^\s"'`;|&]*)
-      | sshpass\s+-p\s*["']?(?P<v2>[^\s"'`;|&$]+)
-      | curl\b[^\n]*?\s(?:-u|--user)\s+["']?[^\s:"']+:(?P<v3>[^\s"'`;|&$@]+))
+    (?:\bmysql(?:dump|admin)?\b[^\n]*?\s-p(?P<value>[^\s"'`;|&$-][^\s"'`;|&]*)
+      | \bsshpass\s+-p\s*["']?(?P<v2>[^\s"'`;|&$]+)
+      | \bcurl\b[^\n]*?\s(?:-u|--user)\s+["']?[^\s:"']+:(?P<v3>[^\s"'`;|&$@]+)
+      | ["']-u["']\s*,\s*["'][^\s:"']+:(?P<v4>[^\s"'`$@]+)["']
+      | \bredis-cli\b[^\n]*?\s-a\s+["']?(?P<v5>[^\s"'`;|&$]+)
+      | \becho\s+["']?[\w.-]+:(?P<v6>[^\s"'`;|&$]+)["']?\s*\|\s*(?:sudo\s+)?chpasswd)
+    """
+)
+
+# A credential-named header with its value: "X-Api-Key: ...", "Private-Token: ...".
+HEADER = re.compile(
+    r"(?i)(?<![\w-])(?P<name>[A-Za-z]+(?:-[A-Za-z]+)*-(?:api-?key|token|auth|secret|key)"
+    r"(?:-[A-Za-z]+)*|authorization)[ \t]*:[ \t]*(?P<value>[A-Za-z0-9_.~+/=-]{12,})"
+)
+# A default given where a value is looked up: os.environ.get("SECRET_KEY", "..."),
+# getenv("TOKEN") or "...", process.env.API_KEY || "...".
+FALLBACK = re.compile(
+    r"""(?ix)
+    (?:getenv|environ\.get|env\.get|ENV\.fetch|process\.env)
+    (?: \(\s*["'](?P<name>[\w.-]*"""
+    + SECRET_NAME
+    + r"""[\w.-]*)["']\s*(?:,\s*|\)\s*(?:or|\|\||\?\?)\s*)
+      | \.(?P<name2>\w*"""
+    + SECRET_NAME
+    + r"""\w*)\s*(?:\|\||\?\?)\s* )
+    """
+    + _QUOTED_VALUE
+)
+# name: API_KEY / value: ... pairs (Kubernetes env lists, Terraform, CI variables).
+NAME_VALUE = re.compile(
+    r"""(?ix)
+    \b(?:name|key)[ \t]*[:=][ \t]*["']?[\w./-]*?(?P<name>"""
+    + SECRET_NAME
+    + r"""[\w.-]*)["']?[ \t]*[,\n](?:[^\n]*\n){0,2}?[ \t]*(?:-[ \t]*)?value[ \t]*[:=][ \t]*
+    (?P<quote>["']?)
+    (?P<value>(?![$%{<])[^\s"',}]+)(?P=quote)
     """
 )
 

@@ -24,7 +24,7 @@ def _f(kind: str, pattern: str, *, random: bool = True) -> Format:
 
 
 # A value in a URL query or a header stops at these.
-_Q = r"[^\s&#'\"`<>;,)}\]\\]"
+_Q = r"[^\s&#'\"`<>;,(){}\[\]\\]"
 
 FORMATS: tuple[Format, ...] = (
     _f(
@@ -47,10 +47,6 @@ FORMATS: tuple[Format, ...] = (
     _f("google-api-key", r"(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])"),
     _f("google-oauth-secret", r"(?<![\w-])GOCSPX-[A-Za-z0-9_-]{28}(?![\w-])"),
     _f("google-oauth-token", r"(?<![\w.-])ya29\.[A-Za-z0-9_-]{30,}"),
-    _f(
-        "google-service-account-key",
-        r"\"private_key_id\"\s*:\s*\"(?P<value>[0-9a-f]{40})\"",
-    ),
     _f("azure-storage-key", r"AccountKey=(?P<value>[A-Za-z0-9+/]{80,}={0,2})"),
     _f("azure-sas-signature", r"[?&]sig=(?P<value>[A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})"),
     _f(
@@ -61,6 +57,17 @@ FORMATS: tuple[Format, ...] = (
     _f("sendgrid-key", r"(?<![\w])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![\w-])"),
     _f("npm-token", r"(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])"),
     _f("npm-token", r"_authToken\s*=\s*(?P<value>[A-Za-z0-9_-]{20,})"),
+    _f("npm-auth", r"(?m):?_(?:auth|password)\s*=\s*(?P<value>[A-Za-z0-9+/]{12,}={0,2})\s*$"),
+    _f("vault-token", r"(?<![\w.])(?:hvs|hvb|hvr)\.[A-Za-z0-9_-]{24,}"),
+    # base64 of "-----BEGIN ... PRIVATE KEY" (Kubernetes secrets, CI variables)
+    _f(
+        "private-key",
+        r"LS0tLS1CRUdJTi(?:BQUklWQVRF|BSU0EgUFJJVkFURS|BFQyBQUklWQVRF|BPUEVOU1NIIFBSSVZBVEU"
+        r"|BEU0EgUFJJVkFURS|BFTkNSWVBURUQgUFJJVkFURS)[A-Za-z0-9+/=]{20,}",
+        random=False,
+    ),
+    # base64 of '{"auths":' : a Docker registry config with credentials
+    _f("docker-config-auth", r"eyJhdXRocyI6[A-Za-z0-9+/=]{20,}", random=False),
     _f("pypi-token", r"(?<![\w-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
     _f("openai-key", r"(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-api\d\d-)?[A-Za-z0-9_-]{20,}"),
     _f("huggingface-token", r"(?<![\w])hf_[A-Za-z]{34,}(?![\w])"),
@@ -98,9 +105,9 @@ FORMATS: tuple[Format, ...] = (
     ),
     _f(
         "authorization-header",
-        r"(?i)\b(?:bearer|token)\s+(?P<value>[A-Za-z0-9_.~+/=-]{16,})",
+        r"(?i)\b(?:bearer|token)[ \t]+(?P<value>[A-Za-z0-9_.~+/=-]{16,})",
     ),
-    _f("authorization-header", r"(?i)\bbasic\s+(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])"),
+    _f("authorization-header", r"(?i)\bbasic[ \t]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])"),
     # Basic auth built in code: base64.b64encode(b"user:pass"), btoa("user:pass").
     _f(
         "basic-auth-credentials",

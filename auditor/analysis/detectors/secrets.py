@@ -62,7 +62,10 @@ _NOT_A_SECRET_NAME = re.compile(
     r"hash|hashed|digest|column|param|attr|prefix|suffix|template|message|msg|error|hint|policy|"
     r"endpoint|expiry|expires|expiration|ttl|timeout|uri|method|scope|scopes|mode|enabled|"
     r"required|min|max|regexp|validation|validator|reset|changed|confirm|class|store|provider|"
-    r"cookie|location|source|ref|arn|version|sha\d*|md5|checksum|fingerprint|algorithm|alg)$"
+    r"cookie|location|source|ref|arn|version|sha\d*|md5|checksum|fingerprint|algorithm|alg|"
+    r"attribute|attributes|primary_?key|sort_?key|foreign_?key|partition_?key|cache_?key|"
+    r"keys?_?id|lookup_?key|hotkey|monkey|turkey|whiskey)$"
+    r"|(?i:^(?:public|publishable)|[_.-](?:public|publishable)[_.-])"
 )
 
 _PLACEHOLDER_WORDS = (
@@ -100,7 +103,7 @@ _PLACEHOLDER_WORDS = (
     "lorem",
     "abcdef",
     "123456789",
-    "qwerty",
+    "changeit",
 )
 _TEST_WORD = re.compile(r"(?i)(?:^|[^a-z])test(?:[^a-z]|$)|^test|test$")
 # Templates and lookups: <your-key>, ${VAR}, {{ var }}, {var}, %s, $(cmd), $VAR, #{x},
@@ -108,7 +111,7 @@ _TEST_WORD = re.compile(r"(?i)(?:^|[^a-z])test(?:[^a-z]|$)|^test|test$")
 _TEMPLATE = re.compile(
     r"<[^>]*>|\$\{|\{\{|\{%|\{[\w.]*\}|%[sdr(]|%\w+%|\$\(|^\$\w+$|^\{\d*\}$|#\{|^@\w+@$|"
     r"environ|getenv|process\.env|System\.getenv|ENV\[|^env\(|secretKeyRef|^vault:|^!Ref|"
-    r"^ssm:|^arn:|^\*+$|^\.\.\.|^&\w+$"
+    r"^ssm:|^arn:|^\*+$|^\.\.\.|^&\w+$|\{[\w.:-]*\}|^\{.*\}$"
 )
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -139,7 +142,16 @@ _COMMON = frozenset(
     }
 )
 # Formats that use (part of) a documented example value.
-_EXAMPLE_KEYS = ("EXAMPLE", "AKIAI44QH8DHBEXAMPLE", "wJalrXUtnFEMI/K7MDENG")
+_EXAMPLE_KEYS = (
+    "EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG",
+    # jwt.io's sample token (sub 1234567890, John Doe)
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIi",
+    # Azurite / the Azure storage emulator's published account key (devstoreaccount1)
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+)
+# Publishable keys are public by design: Stripe pk_live_/pk_test_, Mapbox pk.
+_PUBLIC_VALUE = re.compile(r"^pk[._]")
 
 
 def shannon_entropy(value: str) -> float:
@@ -161,13 +173,15 @@ def is_placeholder(value: str) -> bool:
         return True
     if any(example in stripped for example in _EXAMPLE_KEYS):
         return True
-    if _TEMPLATE.search(stripped):
+    if _TEMPLATE.search(stripped) or _PUBLIC_VALUE.match(stripped):
         return True
     return lowered in _COMMON
 
 
-def _random_enough(value: str) -> bool:
-    return shannon_entropy(value) >= 3.0 and any(c.isdigit() for c in value)
+def _random_enough(kind: str, value: str) -> bool:
+    # An AWS key id's body may be letters only; its prefix is evidence enough of the format.
+    digits = any(c.isdigit() for c in value) or kind == "aws-access-key-id"
+    return shannon_entropy(value) >= 3.0 and digits
 
 
 def _looks_random(name: str, value: str) -> bool:
@@ -175,11 +189,14 @@ def _looks_random(name: str, value: str) -> bool:
     if any(c.isspace() for c in value) or "://" in value or value.startswith(("/", "./", "~")):
         return False
     if _UUID.fullmatch(value) and not ctx.PASSWORD_NAME.search(name):
-        return "secret" in name.lower() or "key" in name.lower()
+        # Request, trace and idempotency ids are UUIDs; so are some API keys (Heroku).
+        return any(word in name.lower() for word in ("secret", "api", "token", "auth"))
     if _IDENTIFIER_PATH.fullmatch(value):  # settings.SECRET_KEY, config.get()
         return False
     entropy = shannon_entropy(value)
     if ctx.PASSWORD_NAME.search(name):
+        if _HEX.fullmatch(value) and len(value) in (64, 128):
+            return False  # a password's digest (SHA-256, SHA-512), not the password
         # Human passwords are short and not very random; the name carries the evidence.
         return len(value) >= 5 and entropy >= 2.0 and value.lower() not in _COMMON
     if _WORDS_ONLY.fullmatch(value):  # "bearer", "X-API-Key", "session_token"
@@ -197,12 +214,13 @@ def _valid_format(kind: str, value: str, found: re.Match[str]) -> bool:
             decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
         except (binascii.Error, ValueError):
             return False
-        return b":" in decoded and not is_placeholder(decoded.decode("latin-1"))
+        user, colon, password = decoded.decode("latin-1").partition(":")
+        return bool(colon and user) and not is_placeholder(password)
     if kind in ("private-key", "jwt"):
         return not any(example in value for example in _EXAMPLE_KEYS)
     if is_placeholder(value):
         return False
-    return not (_format_random(kind) and not _random_enough(value))
+    return not (_format_random(kind) and not _random_enough(kind, value))
 
 
 def _format_random(kind: str) -> bool:
@@ -216,7 +234,8 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 def _named_candidates(text: str, language: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of every keyword-context value."""
     out: list[tuple[str, int, int]] = []
-    regexes = [ctx.ASSIGNMENT, ctx.KEYED_ARGUMENT, ctx.CLI_FLAG, ctx.XML_KEY_VALUE]
+    regexes = [ctx.ASSIGNMENT, ctx.KEYED_ARGUMENT, ctx.CLI_FLAG, ctx.XML_KEY_VALUE, ctx.HEADER]
+    regexes += [ctx.NAME_VALUE]
     if language in ctx.CONFIG_KINDS or language not in _CODE_LANGUAGES:
         regexes.append(ctx.CONFIG_LINE)
     if language in ctx.XML_KINDS or language not in _CODE_LANGUAGES:
@@ -224,11 +243,14 @@ def _named_candidates(text: str, language: str) -> list[tuple[str, int, int]]:
     for regex in regexes:
         for found in regex.finditer(text):
             out.append((found.group("name"), found.start("value"), found.end("value")))
+    for found in ctx.FALLBACK.finditer(text):
+        name = found.group("name") or found.group("name2")
+        out.append((name, found.start("value"), found.end("value")))
     for regex in (ctx.CREDENTIAL_CALL, ctx.KEY_VALUE_PASSWORD):
         for found in regex.finditer(text):
             out.append(("password", found.start("value"), found.end("value")))
     for found in ctx.CLI_SHORT.finditer(text):
-        for group in ("value", "v2", "v3"):
+        for group in ("value", "v2", "v3", "v4", "v5", "v6"):
             if found.group(group):
                 out.append(("password", found.start(group), found.end(group)))
     return out
