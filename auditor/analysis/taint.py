@@ -292,11 +292,11 @@ class Engine(CallMixin):
         for spec, focus in found:
             value = union(self.expr(focus, st))
             flows = [f for f in value.taint if spec.accepts(f)]
-            if flows:
-                span = node.range()
+            if flows:  # pinned from the sink's first line to its tainted argument's last
+                first = node.range().start.line
+                last = max(first, focus.range().end.line)
                 self.hits.setdefault(
-                    key,
-                    Hit(spec, span.start.line, span.end.line, tuple(_ranked(flows)), node.text()),
+                    key, Hit(spec, first, last, tuple(_ranked(flows)), node.text())
                 )
         self._handled.discard(key)
 
