@@ -122,7 +122,9 @@ def test_two_hooks_at_once_on_one_cache(tmp_path: Path) -> None:
         assert process.returncode == 1, err
         assert err == ""
         assert "service.py:11: error sql-injection" in out
-    assert results[0][0] == results[1][0]
+    # Which of the two embedded a shared function first is a race: compare all but that count.
+    same = [re.sub(r"\d+ vectors? embedded", "N vectors embedded", out) for out, _ in results]
+    assert same[0] == same[1]
     assert _stored(cache) > FILES * PER_FILE
 
 

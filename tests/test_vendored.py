@@ -112,7 +112,6 @@ def test_vendored_files_are_skipped_counted_and_included_on_request(
     assert {f["path"] for f in doc["findings"]} == {"vendor/ours/tool.js"}
     skipped = {s["path"]: s["reason"] for s in doc["skipped"]}
     assert skipped == {
-        ".gitattributes": "unsupported language",
         "static/js/materialize.js": "vendored",
         "static/js/ui.js": "vendored",
         "static/lib/widgets.js": "vendored",
