@@ -28,7 +28,7 @@ import tree_sitter
 
 from auditor import grammars
 from auditor.analysis import patterns as structural
-from auditor.analysis.detectors.masking import mask
+from auditor.analysis.detectors.masking import mask, mask_text
 from auditor.analysis.detectors.secrets import GENERIC, find_secrets, secret_key
 from auditor.analysis.spec import analyse
 from auditor.analysis.taint import Hit
@@ -252,7 +252,7 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
         return []
     if evidence.taint is not None:
         for hit in analyse(evidence.taint, unit.language, unit.text):
-            found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base)
+            found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base, unit.language)
     if evidence.detector == "secret":
         found = {}  # the detector is what confirms and pins; match patterns only gate it
         for secret in find_secrets(unit.text, unit.language):
@@ -281,12 +281,13 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     return [found[region] for region in sorted(found, key=lambda r: (r.first, r.last))]
 
 
-def _from_hit(hit: Hit, base: int) -> Confirmation:
+def _from_hit(hit: Hit, base: int, language: str) -> Confirmation:
     """A sink reached by a source: the best flow becomes the finding's path."""
     flow = hit.flows[0]
-    steps = [FlowStep(base + flow.source.line, flow.source.text, "source")]
-    steps += [FlowStep(base + step.line, step.text) for step in flow.steps]
-    steps.append(FlowStep(base + hit.first_line, " ".join(hit.text.split())[:80], "sink"))
+    steps = [FlowStep(base + flow.source.line, mask_text(flow.source.text, language), "source")]
+    steps += [FlowStep(base + step.line, mask_text(step.text, language)) for step in flow.steps]
+    sink = " ".join(hit.text.split())[:80]
+    steps.append(FlowStep(base + hit.first_line, mask_text(sink, language), "sink"))
     rank = {"request": 90, "name": 75}.get(flow.kind, 70)
     detail = f"from line {base + flow.source.line} {flow.source.text}"
     return Confirmation(base + hit.first_line, base + hit.last_line, detail, tuple(steps), rank)

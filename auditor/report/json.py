@@ -37,6 +37,12 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.detail:
         data["detail"] = finding.detail
+    if finding.rank:
+        data["rank"] = finding.rank
+    if finding.flow:
+        data["flow"] = [
+            {"line": step.line, "role": step.role, "text": step.text} for step in finding.flow
+        ]
     if finding.baseline_state:
         data["baseline_state"] = finding.baseline_state
     return data

@@ -145,6 +145,8 @@ def _result(finding: Finding, rule_index: int) -> om.Result:
         level=finding.level.value,
         message=om.Message(text=finding.message),
         locations=[location],
+        code_flows=[_code_flow(finding)] if finding.flow else None,
+        rank=float(finding.rank) if finding.rank else None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         baseline_state=finding.baseline_state or None,
         properties={
@@ -152,6 +154,29 @@ def _result(finding: Finding, rule_index: int) -> om.Result:
             "confirmed": finding.confirmed,
             "precision": "high" if finding.confirmed else "low",
         },
+    )
+
+
+def _code_flow(finding: Finding) -> om.CodeFlow:
+    """Source, steps and sink of a data-flow finding: GitHub code scanning's "Show paths"."""
+    uri = _path_uri(finding.unit.path)
+    locations = [
+        om.ThreadFlowLocation(
+            location=om.Location(
+                physical_location=om.PhysicalLocation(
+                    artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=SRCROOT),
+                    region=om.Region(start_line=step.line),
+                ),
+                message=om.Message(text=step.text),
+            ),
+            kinds=[step.role] if step.role != "step" else None,
+        )
+        for step in finding.flow
+    ]
+    first = finding.flow[0]
+    return om.CodeFlow(
+        thread_flows=[om.ThreadFlow(locations=locations)],
+        message=om.Message(text=f"from line {first.line} to line {finding.start_line}"),
     )
 
 

@@ -1,0 +1,179 @@
+"""The data-flow engine on the shipped rules: what reaches a sink, and what does not.
+
+Each case is a small handler in the shape of real framework code; the verdict comes from the
+rule's own taint spec (rules/*.yaml) and the shared source tables (rules/_sources/).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditor.evidence import confirm
+from auditor.model import CodeUnit
+from auditor.rules import load_rules, shipped_rules_dir
+from tests.conftest import git, run_cli, write
+from tests.sarif_check import validate_sarif
+
+RULES = {rule.id: rule for rule in load_rules([shipped_rules_dir()])}
+
+
+def lines(rule_id: str, code: str, language: str = "python") -> list[tuple[int, int]]:
+    text = textwrap.dedent(code).strip("\n") + "\n"
+    unit = CodeUnit("app.py", language, "view", "function", 1, text.count("\n"), text)
+    return [(c.start_line, c.end_line) for c in confirm(RULES[rule_id], unit)]
+
+
+def test_escaped_quotes_in_an_f_string_do_not_hide_the_query() -> None:
+    code = r"""
+        @app.route("/user")
+        def user():
+            bar = request.args.get("name")
+            sql = f'SELECT username from USERS where password = \'{bar}\''
+            cur.execute(sql)
+    """
+    assert lines("sql-injection", code) == [(5, 5)]
+
+
+def test_two_injectable_queries_are_two_findings() -> None:
+    code = """
+        def purge(conn, user, table):
+            conn.execute("DELETE FROM sessions WHERE user = '" + user + "'")
+            conn.execute(f"DELETE FROM {table} WHERE owner = '{user}'")
+    """
+    assert lines("sql-injection", code) == [(2, 2), (3, 3)]
+
+
+@pytest.mark.parametrize(
+    "guard",
+    [
+        "if table not in allowed:\n        raise ValueError(table)",
+        "if table not in ALLOWED_TABLES:\n        abort(400)",
+        "if not re.fullmatch(r'[a-z_]+', table):\n        return None",
+    ],
+)
+def test_an_allow_list_check_cleans_the_value(guard: str) -> None:
+    code = f"""
+def count_rows(conn, table):
+    {guard}
+    return conn.execute("SELECT COUNT(*) FROM " + table).fetchone()
+"""
+    assert lines("sql-injection", code) == []
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        'bar = "constant"',  # overwritten with a constant
+        'm = {"a": bar, "b": "fixed"}\n    bar = m["b"]',  # a dict read under another key
+        'num = 86\n    if (7 * 42) - num > 200:\n        bar = "always"',  # folds to true
+        "bar = int(bar)",  # numeric conversion
+        'values = ["safe", bar, "more"]\n    values.pop(1)\n    bar = values[1]',  # list index
+    ],
+)
+def test_values_that_cannot_carry_the_input_are_quiet(middle: str) -> None:
+    code = f"""
+@app.route("/r")
+def view():
+    bar = request.args.get("q")
+    {middle}
+    cur.execute("SELECT * FROM t WHERE a = '" + str(bar) + "'")
+"""
+    assert lines("sql-injection", code) == []
+
+
+def test_the_same_flows_through_a_container_still_report() -> None:
+    code = """
+        @app.route("/r")
+        def view():
+            m = {}
+            m["a"] = request.form["x"]
+            m["b"] = "const"
+            cur.execute("SELECT * FROM t WHERE a = '" + m["a"] + "'")
+    """
+    assert lines("sql-injection", code) == [(6, 6)]
+
+
+def test_code_in_strings_and_comments_is_not_code() -> None:
+    code = '''
+        def test_linter_flags_fstring_sql():
+            # never call cursor.execute(f"SELECT ... {name}") here
+            source = 'cursor.execute(f"SELECT * FROM t WHERE a = {request.args[0]}")'
+            """os.system("rm -rf " + request.args["path"])"""
+            assert lint(source)
+    '''
+    assert lines("sql-injection", code) == []
+    assert lines("command-injection", code) == []
+
+
+def test_java_servlet_through_a_list_and_a_string_builder() -> None:
+    code = """
+        public class Report extends HttpServlet {
+            protected void doPost(HttpServletRequest request, HttpServletResponse response)
+                    throws IOException {
+                String param = request.getParameter("id");
+                java.util.List<String> values = new java.util.ArrayList<>();
+                values.add("safe");
+                values.add(param);
+                StringBuilder sb = new StringBuilder("SELECT * FROM t WHERE id = '");
+                sb.append(values.get(1)).append("'");
+                statement.executeQuery(sb.toString());
+                values.remove(1);
+                statement.executeQuery("SELECT * FROM t WHERE id = '" + values.get(1) + "'");
+            }
+        }
+    """
+    assert lines("sql-injection", code, "java") == [(10, 10)]
+
+
+def test_javascript_template_literal_into_exec() -> None:
+    code = """
+        app.get("/ping", (req, res) => {
+          const host = req.query.host;
+          const cmd = `ping -c 1 ${host}`;
+          exec(cmd, (err, out) => res.send(out));
+        });
+    """
+    assert lines("command-injection", code, "javascript") == [(4, 4)]
+
+
+def test_a_taint_finding_carries_its_path_in_sarif(
+    repo: Path,
+    shared_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write(
+        repo,
+        "app.py",
+        textwrap.dedent(
+            """
+            from flask import Flask, request
+
+            app = Flask(__name__)
+
+
+            @app.route("/orders")
+            def orders():
+                customer = request.args.get("customer", "")
+                query = "SELECT id, total FROM orders WHERE customer = '" + customer + "'"
+                rows = db.execute(query).fetchall()
+                return {"orders": [dict(r) for r in rows]}
+            """
+        ).lstrip(),
+    )
+    git(repo, "add", ".")
+    assert run_cli(repo, ["scan", "--all", "--format", "sarif"], shared_cache, monkeypatch) == 1
+    doc = json.loads(capsys.readouterr().out)
+    validate_sarif(doc)
+    (result,) = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "sql-injection"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
+    assert 0 < result["rank"] <= 100
+    steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    rows = [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps]
+    assert rows == [8, 8, 9, 10]
+    assert steps[0]["kinds"] == ["source"] and steps[-1]["kinds"] == ["sink"]
+    assert "from line 8 request.args" in result["message"]["text"]
