@@ -177,6 +177,9 @@ def main() -> int:
     try:
         broad, t_first, embedded = run_auditor(entries, rules, Precision.BROAD, cache_dir)
         strict, t_warm, _ = run_auditor(entries, rules, Precision.STRICT, cache_dir)
+        # The same with every unit put forward (no semantic gate): evidence alone decides.
+        open_gate = [replace(r, threshold=-1.0, thresholds=()) for r in rules]
+        ungated, t_ungated, _ = run_auditor(entries, open_gate, Precision.STRICT, cache_dir)
         bandit = run_bandit(entries, work)
         secrets = run_detect_secrets(entries, work)
     finally:
@@ -186,7 +189,7 @@ def main() -> int:
         f"All languages, split={args.split}",
         entries,
         rule_ids,
-        {"auditor strict": strict, "auditor broad": broad},
+        {"auditor strict": strict, "strict, no gate": ungated, "auditor broad": broad},
     )
     python = [e for e in entries if e.language == "python"]
     if bandit is not None:
@@ -210,10 +213,13 @@ def main() -> int:
                 e.id for e in entries if rule in e.labels and rule not in strict.get(e.id, ())
             ]
             false = [e.id for e in entries if rule not in e.labels and rule in strict.get(e.id, ())]
+            gate = [e for e in missed if rule in ungated.get(e, ())]  # evidence would confirm
             print(f"\n{rule}: missed {missed}\n{rule}: false {false}")
+            print(f"{rule}: missed at the gate only {gate}")
     print("\nTime (s)")
     print(f"  auditor broad, {embedded:>5} vectors embedded:       {t_first:7.2f}")
     print(f"  auditor strict, all vectors cached:              {t_warm:7.2f}")
+    print(f"  auditor strict without the gate:                 {t_ungated:7.2f}")
     if bandit is not None:
         print(f"  bandit on {len(python)} python units:                   {bandit[1]:7.2f}")
     if secrets is not None:

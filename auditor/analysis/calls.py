@@ -28,6 +28,7 @@ _CONST_STRING_METHODS: dict[str, Callable[[str, list[Any]], Const]] = {
     "strip": lambda s, a: s.strip() if not a else None,
     "trim": lambda s, a: s.strip(),
 }
+_RESETS = frozenset({"setLength", "clear", "removeAll"})
 _MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
 _COMPREHENSIONS = frozenset(
     {"list_comprehension", "generator_expression", "set_comprehension", "dictionary_comprehension"}
@@ -64,16 +65,29 @@ class CallMixin:
             self.assign(left, NOTHING, st, node)
             return NOTHING
         value = self.expr(right, st)
+        if kind in t.declarations and self._numeric_declaration(node):
+            value = Val(const=value.const)  # `long total = ...`: a number holds no text
         if op not in ("=", ":="):
             old = self.expr(left, st)
             joined = union(old, value)
             const = fold.binary(op[:-1], [old.const, value.const])
-            textual = isinstance(old.const, str) or isinstance(value.const, str)
+            textual = old.textual or value.textual
             if joined.tainted and (textual or any(f.built for f in joined.taint) or op == "+="):
                 joined = joined.built(literal_of(old, value))
             value = Val(joined.taint, const=const)
         self.assign(left, value, st, node)
         return value
+
+    def _numeric_declaration(self, declarator: Node) -> bool:
+        """Java/Go/TS: the declared type of a local cannot carry text (int, Long, number)."""
+        holder = declarator.parent()
+        declared = holder.field("type") if holder is not None else None
+        if declared is None:
+            declared = declarator.field("type")
+        if declared is None:
+            return False
+        text = declared.text().lstrip(":").strip()
+        return text in self.t.numeric_types or declared.kind() in self.t.numeric_types
 
     def assign(self, target: Node, value: Val, st: State, at: Node) -> None:
         t = self.t
@@ -175,9 +189,8 @@ class CallMixin:
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
-        if node.kind() in ("object_creation_expression", "new_expression") or (
-            receiver is None and name in ("dict", "list")
-        ):
+        constructor = node.kind() in ("object_creation_expression", "new_expression")
+        if constructor or (receiver is None and name in ("dict", "list")):
             made = _container(name, args)
             if made is not None:
                 return made
@@ -197,13 +210,19 @@ class CallMixin:
                 return handled
         if name in t.getters and receiver is not None:
             return union(recv, *args[1:])  # a lookup yields the container's value, not the key
+        if name in _RESETS and receiver is not None and not any(a.tainted for a in args):
+            root = self._chain_root(receiver)  # sb.setLength(0): what was appended is gone
+            st[root] = Val(items=()) if (base and base.items is not None) else Val(const="")
+            return NOTHING
         if name in t.mutators and receiver is not None:
             self._mutate(node, self._chain_root(receiver), args, st)
         result = union(recv, *args)
-        if result.tainted and (
-            isinstance(recv.const, str) or any(isinstance(a.const, str) for a in args)
-        ):
+        if result.tainted and (recv.textual or any(a.textual for a in args)):
             result = result.built(literal_of(recv, *args))
+        elif not result.tainted and (
+            recv.textual or (constructor and any(a.textual for a in args))
+        ):
+            return Val(frag=literal_of(recv, *args))  # new StringBuilder("SELECT "), BASE.strip()
         return result
 
     def _chain_root(self, receiver: Node) -> str:
@@ -225,9 +244,11 @@ class CallMixin:
         if base.keys is not None or base.items is not None:
             return
         if not any(a.tainted for a in args):
-            if not base.tainted and all(isinstance(a.const, str) for a in args) and args:
-                prefix = base.const if isinstance(base.const, str) else ""
-                st[rname] = Val(const=prefix + "".join(str(a.const) for a in args))
+            if not base.tainted and args and all(a.textual for a in args):
+                if isinstance(base.const, str) and all(isinstance(a.const, str) for a in args):
+                    st[rname] = Val(const=base.const + "".join(str(a.const) for a in args))
+                else:
+                    st[rname] = Val(frag=literal_of(base, *args))
             return
         grown = union(base, *args)
         literal = literal_of(base, *args)

@@ -10,7 +10,9 @@ node's text). ``focus`` names the metavariable that a sink's data must not reach
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +42,11 @@ class StructPattern:
     @classmethod
     def create(cls, value: object, where: str) -> StructPattern:
         if isinstance(value, str):
-            return cls(json.dumps({"pattern": value}), label=_label(value))
+            return cls(json.dumps(_optional_rest({"pattern": value})), label=_label(value))
         if not isinstance(value, dict):
             raise AuditorError(f"{where}: expected a pattern string or a mapping, got {value!r}")
         body = {k: v for k, v in value.items() if k not in ("focus", "label", "constraints")}
+        body = _optional_rest(body)
         unknown = set(body) - RULE_KEYS
         if unknown:
             raise AuditorError(
@@ -64,6 +67,32 @@ class StructPattern:
         if self.constraints:
             out["constraints"] = json.loads(self.constraints)
         return out
+
+
+_REST = re.compile(r", \$\$\$(?=[)\]])|(?<=[(\[])\$\$\$, ")
+
+
+def _optional_rest(rule: dict[str, Any]) -> dict[str, Any]:
+    """``f($A, $$$)`` also matches ``f(a)``: ast-grep reads the comma literally, so the pattern
+    would need a second argument. The rule gets the variants without the comma as alternatives.
+    """
+    pattern = rule.get("pattern")
+    if not isinstance(pattern, str) or "$$$" not in pattern:
+        return rule
+    spots = [m.span() for m in _REST.finditer(pattern)][:4]
+    variants: list[str] = []
+    for keep in itertools.product((True, False), repeat=len(spots)):
+        text, last = "", 0
+        for (start, end), kept in zip(spots, keep, strict=True):
+            text += pattern[last:start] + (pattern[start:end] if kept else "")
+            last = end
+        text += pattern[last:]
+        if text not in variants:
+            variants.append(text)
+    if len(variants) == 1:
+        return rule
+    rest = {k: v for k, v in rule.items() if k != "pattern"}
+    return {"any": [{"pattern": v} for v in variants], **rest}
 
 
 def _label(text: str) -> str:

@@ -20,6 +20,7 @@ Calls into other functions are not followed (their result is tainted by their ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,9 +59,9 @@ class SinkSpec:
     literal: Callable[[str], bool] | None = None  # built text must look like this (SQL, ...)
 
     def accepts(self, flow: Flow) -> bool:
-        if flow.built:
-            return self.literal is None or self.literal(flow.literal)
-        return flow.kind != "parameter" or self.direct_parameters
+        if self.literal is not None:  # the value must have been built into such text
+            return flow.built and self.literal(flow.literal)
+        return flow.built or flow.kind != "parameter" or self.direct_parameters
 
 
 @dataclass
@@ -383,6 +384,8 @@ class Engine(CallMixin):
         value = st.get(name)
         if value is not None:
             return value
+        if _CONSTANT_NAME.fullmatch(name):
+            return Val(frag="")  # a constant defined elsewhere (UPLOAD_DIR): text, not input
         if self.p.name_source is not None and self.p.name_source(name):
             line = node.range().start.line
             return Val(frozenset({Flow(Step(line, name), "name")}))
@@ -453,6 +456,8 @@ class Engine(CallMixin):
         values = [self.expr(c, st) for c in children]
         op = fold.operator(node, children)
         const = fold.binary(op, [v.const for v in values]) if len(values) == 2 else None
+        if op == "in" and len(values) == 2 and values[1].keys is not None and values[0].const:
+            const = (values[0].const,) in values[1].keys  # JS: 'x' in { a: 1 }
         if op in (
             "==",
             "!=",
@@ -475,8 +480,10 @@ class Engine(CallMixin):
                 taint = union(*values).taint  # `a or b` / `a || b` is one of them
             return Val(taint, const=const)
         merged = union(*values)
-        if merged.tainted and any(isinstance(v.const, str) for v in values):
+        if merged.tainted and any(v.textual for v in values):
             merged = merged.built(literal_of(*values))
+        elif not merged.tainted and const is None and any(v.textual for v in values):
+            return Val(frag=literal_of(*values))  # BASE_DIR + "/": text, partly unknown
         return Val(merged.taint, const=const)
 
     def container(self, node: Node, st: State) -> Val:
@@ -504,6 +511,7 @@ class Engine(CallMixin):
         return Val(items=items)
 
 
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
 

@@ -56,6 +56,12 @@ class Val:
     const: Const = None
     keys: dict[tuple[Const, ...], Val] | None = field(default=None, hash=False, compare=False)
     items: tuple[Val, ...] | None = None
+    frag: str | None = None  # not constant, but known to be text around these literal pieces
+
+    @property
+    def textual(self) -> bool:
+        """Literal text, or built of some: joining a value with it is string building."""
+        return isinstance(self.const, str) or self.frag is not None
 
     @property
     def tainted(self) -> bool:
@@ -80,7 +86,8 @@ NOTHING = Val()
 
 def literal_of(*values: Val) -> str:
     """The constant text among ``values``: what a built string was joined with."""
-    return " ".join(v.const for v in values if isinstance(v.const, str))
+    parts = [v.const if isinstance(v.const, str) else v.frag for v in values]
+    return " ".join(p for p in parts if p)
 
 
 def union(*values: Val) -> Val:
