@@ -11,7 +11,7 @@ from typing import Any
 
 from auditor.analysis import fold
 from auditor.analysis.languages import Table
-from auditor.analysis.values import NOTHING, Const, Step, Val, literal_of, union
+from auditor.analysis.values import NOTHING, Const, Flow, Step, Val, literal_of, union
 
 Node = Any
 State = dict[str, Val]
@@ -28,6 +28,15 @@ _CONST_STRING_METHODS: dict[str, Callable[[str, list[Any]], Const]] = {
     "strip": lambda s, a: s.strip() if not a else None,
     "trim": lambda s, a: s.strip(),
 }
+# With a rule about what names hold (a password), a call's result holds an argument only when
+# the call passes its text on; a payment gateway's receipt holds no card number.
+_PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", "valueOf",
+                         "toString", "concat", "encode", "decode", "b64encode", "urlencode",
+                         "dict", "vars", "list", "tuple", "String", "format_map", "Sprintf",
+                         "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
+                         "replace", "copy", "to_dict", "model_dump", "json",
+                         "getBytes"})  # fmt: skip
+_LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv"})
 _RESETS = frozenset({"setLength", "clear", "removeAll"})
 _MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
 _COMPREHENSIONS = frozenset(
@@ -42,6 +51,10 @@ def short(text: str) -> str:
 
 class CallMixin:
     t: Table
+    p: Any  # taint.Places
+
+    def named_part(self, base: Val, key: str, node: Node) -> Val:
+        raise NotImplementedError
 
     def expr(self, node: Node, st: State) -> Val:
         raise NotImplementedError
@@ -65,7 +78,7 @@ class CallMixin:
             self.assign(left, NOTHING, st, node)
             return NOTHING
         value = self.expr(right, st)
-        if kind in t.declarations and self._numeric_declaration(node):
+        if kind in t.declarations and self.p.numbers_clean and self._numeric_declaration(node):
             value = Val(const=value.const)  # `long total = ...`: a number holds no text
         if op not in ("=", ":="):
             old = self.expr(left, st)
@@ -208,6 +221,15 @@ class CallMixin:
             handled = self._container_call(node, rname, base, name, args, st)
             if handled is not None:
                 return handled
+        key = args[0].const if args else None
+        if self.p.name_source is not None:
+            if isinstance(key, str) and receiver is not None and (
+                name in t.getters or name.startswith(("get", "Get")) or name in _LOOKUPS
+            ):
+                return self.named_part(recv, key, node)  # request.getHeader("Authorization")
+            if self.p.name_source(name) and not name.startswith(("verify", "check", "is", "has")):
+                line = node.range().start.line  # signAccessToken(user.id): a token
+                return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         if name in t.getters and receiver is not None:
             return union(recv, *args[1:])  # a lookup yields the container's value, not the key
         if name in _RESETS and receiver is not None and not any(a.tainted for a in args):
@@ -216,6 +238,8 @@ class CallMixin:
             return NOTHING
         if name in t.mutators and receiver is not None:
             self._mutate(node, self._chain_root(receiver), args, st)
+        if self.p.name_source is not None and name not in _PRESERVING:
+            args = [Val(const=a.const, frag=a.frag) for a in args]  # charge(card) is no card
         result = union(recv, *args)
         if result.tainted and (recv.textual or any(a.textual for a in args)):
             result = result.built(literal_of(recv, *args))

@@ -66,8 +66,8 @@ _COMMON_CLEAN_METHODS = frozenset(
      "size", "length", "isEmpty", "equals", "equalsIgnoreCase", "contains", "startsWith",
      "endsWith", "hashCode", "indexOf", "includes", "test", "has", "exists", "is_file",
      "is_dir", "compareTo", "matches", "isBlank", "containsKey",
-     # hashes and database results carry none of the input's text
-     "hexdigest", "digest", "fetchone", "fetchall", "fetchmany", "fetchval", "fetchrow",
+     # database results carry none of the input's text
+     "fetchone", "fetchall", "fetchmany", "fetchval", "fetchrow",
      "queryForObject", "queryForList", "queryForMap", "executeQuery", "executeUpdate",
      "getResultList", "getSingleResult", "waitFor", "exitValue", "rowcount", "getTime"}
 )  # fmt: skip

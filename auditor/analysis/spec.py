@@ -49,9 +49,10 @@ class TaintSpec:
     sinks: tuple[Sink, ...] = ()
     parameters: bool = False
     names: str = ""  # regex over one identifier / key: names that say they hold a secret
+    numbers_clean: bool = False  # the `numeric` sanitizers apply: typed numbers carry no text
 
     def places(self, tree: object) -> Places:
-        found = Places(parameters=self.parameters)
+        found = Places(parameters=self.parameters, numbers_clean=self.numbers_clean)
         if self.names:
             regex = _name_regex(self.names)
             found.name_source = lambda name: regex.search(name) is not None
@@ -178,7 +179,8 @@ def load_taint(
             raise AuditorError(f"{where}.names: invalid regex: {exc}") from None
     if not sinks:
         raise AuditorError(f"{where}.sinks: at least one sink pattern is needed")
-    return TaintSpec(sources, sanitizers, sinks, parameters, names)
+    numbers_clean = "numeric" in (value.get("sanitizers") or [])
+    return TaintSpec(sources, sanitizers, sinks, parameters, names, numbers_clean)
 
 
 def _sinks(items: object, where: str) -> tuple[Sink, ...]:

@@ -73,6 +73,7 @@ class Places:
     sinks: dict[Key, list[tuple[SinkSpec, Node]]] = field(default_factory=dict)  # focus nodes
     parameters: bool = False  # a function's parameters are sources
     name_source: Callable[[str], bool] | None = None  # a name that says what it holds
+    numbers_clean: bool = False  # a number carries no text (injection rules), vs. randomness
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,12 @@ class Engine(CallMixin):
             self.block(node, st)
             return False
         if kind in EXPRESSION_STATEMENTS or kind.endswith(("block", "statement", "clause")):
-            if kind in ("try_statement", "with_statement", "try_with_resources_statement"):
+            if kind in ("try_statement", "try_with_resources_statement"):
+                # the handlers run after any part of the body: each sees the state so far
+                for child in node.named_children():
+                    self.stmt(child, st)
+                return True
+            if kind == "with_statement":
                 self.block(node, st)
                 return True
             return self.block(node, st)
@@ -150,7 +156,8 @@ class Engine(CallMixin):
         params = node.field("parameters") or node.field("parameter")
         if params is not None and self.p.parameters:
             for name, typed_text in self.parameter_names(params):
-                if typed_text and any(word in self.t.numeric_types for word in typed_text):
+                numeric = any(word in self.t.numeric_types for word in typed_text)
+                if numeric and self.p.numbers_clean:
                     continue
                 line = node.range().start.line
                 st[name] = Val(frozenset({Flow(Step(line, f"parameter {name}"), "parameter")}))
@@ -417,10 +424,19 @@ class Engine(CallMixin):
             return NOTHING
         if base.keys is not None:
             return base.keys.get((prop_name,), NOTHING)
-        if not base.tainted and self.p.name_source is not None and self.p.name_source(prop_name):
-            line = node.range().start.line
-            return Val(frozenset({Flow(Step(line, _short(dotted)), "name")}))
+        if self.p.name_source is not None:
+            return self.named_part(base, prop_name, node, dotted)
         return Val(base.taint)
+
+    def named_part(self, base: Val, key: str, node: Node, dotted: str = "") -> Val:
+        """With a rule that goes by names (``password``), a field or key read is judged by its
+        name: ``req.body.password`` is sensitive, ``req.body.username`` is not, whatever the
+        object as a whole is."""
+        assert self.p.name_source is not None
+        if self.p.name_source(key) or (dotted and self.p.name_source(dotted)):
+            line = node.range().start.line
+            return Val(frozenset({Flow(Step(line, _short(node.text())), "name")}))
+        return NOTHING
 
     def subscript(self, node: Node, st: State) -> Val:
         obj_field, index_field = self.t.subscripts[node.kind()]
@@ -433,11 +449,12 @@ class Engine(CallMixin):
         if isinstance(at.const, int) and base.items is not None:
             items = base.items
             return items[at.const] if -len(items) <= at.const < len(items) else NOTHING
-        if isinstance(at.const, str) and self.p.name_source and self.p.name_source(at.const):
-            line = node.range().start.line
-            return Val(frozenset({Flow(Step(line, _short(node.text())), "name")}))
+        if isinstance(at.const, str) and self.p.name_source is not None:
+            return self.named_part(base, at.const, node)
         if isinstance(base.const, str) and index is not None and index.kind() == "slice":
             return NOTHING
+        if not self.p.numbers_clean:  # CHARS[random index] is as random as the index
+            return union(base, at)
         return Val(union(base).taint)
 
     def ternary(self, node: Node, st: State) -> Val:
