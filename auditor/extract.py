@@ -61,9 +61,9 @@ def classify(path: str, data: bytes, max_bytes: int, marked: str | None = None) 
     """Why a file is left out of the scan (a Skip reason), or None when it should be scanned.
 
     Checks on the path come first so a vendored or generated file is reported as such rather
-    than as whatever its content happens to trip over. ``marked`` is what the repository says
-    (``.gitattributes`` linguist attributes, or an explicit --include): "vendored" or
-    "generated" skips the file, "keep" scans it even if it looks vendored or generated.
+    than as whatever its content happens to trip over. ``marked`` is what is known before the
+    content (see ``Target.marked``): a reason skips the file, "keep" scans it even if it looks
+    vendored or generated (linguist attribute set false, or an explicit --include).
     """
     posix = path.replace("\\", "/")
     name = posixpath.basename(posix)
@@ -72,7 +72,7 @@ def classify(path: str, data: bytes, max_bytes: int, marked: str | None = None) 
         return "unsupported language"
     if is_lock_file(posix):
         return "lock file"
-    if marked in ("vendored", "generated"):
+    if marked is not None and not keep:
         return marked
     if not keep and vendored_path(posix):
         return "vendored"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.languages import language_for_path
 from auditor.model import AuditorError
 
 
@@ -18,8 +19,9 @@ class Target:
     path: str  # relative to the repository root, POSIX
     data: bytes
     changed: frozenset[int] | None
-    # What the repository says of the file: "vendored"/"generated" (linguist attributes),
-    # "keep" (scan it even if it looks vendored: an attribute set false, or --include).
+    # What is known of the file before its content is looked at: a Skip reason ("vendored",
+    # "generated" from linguist attributes; "symlink", "not in the work tree"), or "keep"
+    # (scan it even if it looks vendored: an attribute set false, or --include).
     marked: str | None = None
 
     def touches(self, start: int, end: int) -> bool:
@@ -151,19 +153,66 @@ def _staged_names(root: Path) -> set[str]:
     return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
 
 
-def _read_index(root: Path, names: Sequence[str]) -> list[bytes | None]:
-    """Index contents of ``names``; a name with a newline cannot go through ``--batch``."""
-    batch = iter(read_blobs(root, [f":{n}" for n in names if "\n" not in n]))
+def _read_objects(root: Path, rev: str, names: Sequence[str]) -> list[bytes | None]:
+    """Contents of ``rev:name`` for each name (``rev`` "" is the index).
+
+    ``--batch`` reads one object name per line, so a name holding a newline is read on its own.
+    A file whose content auditor cannot use (an unknown language) is not read at all: its
+    content is never looked at, and a large binary asset costs nothing.
+    """
+    readable = [n for n in names if "\n" not in n and language_for_path(n) is not None]
+    batch = dict(zip(readable, read_blobs(root, [f"{rev}:{n}" for n in readable]), strict=True))
     blobs: list[bytes | None] = []
     for name in names:
-        if "\n" not in name:
-            blobs.append(next(batch))
-            continue
-        try:
-            blobs.append(_git(root, ["cat-file", "blob", f":{name}"], "git cat-file"))
-        except AuditorError:
-            blobs.append(None)
+        if name in batch:
+            blobs.append(batch[name])
+        elif language_for_path(name) is None:
+            blobs.append(b"")  # counted as "unsupported language" from its name alone
+        else:
+            try:
+                blobs.append(_git(root, ["cat-file", "blob", f"{rev}:{name}"], "git cat-file"))
+            except AuditorError:
+                blobs.append(None)
     return blobs
+
+
+def _binary(root: Path, args: Sequence[str], paths: Sequence[str]) -> set[str]:
+    """Changed files git counts as binary: their diff has no lines, yet they changed."""
+    out = _git(
+        root,
+        [
+            "diff",
+            "--numstat",
+            "-z",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--diff-filter=ACMR",
+            *args,
+        ],
+        "git diff",
+    )
+    names = set()
+    for record in out.split(b"\0"):
+        added, _, rest = record.partition(b"\t")
+        _, _, name = rest.partition(b"\t")
+        path = name.decode("utf-8", "surrogateescape")
+        if added == b"-" and name and _in_paths(path, paths):
+            names.add(path)
+    return names
+
+
+def _targets(
+    root: Path, rev: str, changes: dict[str, set[int]], whole: Iterable[str]
+) -> list[Target]:
+    """Targets for changed lines per file, and for files to read whole (changed: None)."""
+    names = sorted(changes) + sorted(set(whole) - set(changes))
+    blobs = _read_objects(root, rev, names)
+    return [
+        Target(name, blob, frozenset(changes[name]) if name in changes else None)
+        for name, blob in zip(names, blobs, strict=True)
+        if blob is not None
+    ]
 
 
 def staged(root: Path, paths: Sequence[str] = ()) -> list[Target]:
@@ -172,19 +221,14 @@ def staged(root: Path, paths: Sequence[str] = ()) -> list[Target]:
     A file named in ``paths`` that the staged change does not touch is read whole from the
     index: that is how ``pre-commit run --all-files`` (CI, pre-commit.ci) hands over every file
     with nothing staged, and scanning none of them would pass a check that checked nothing.
+    A binary file has no changed lines; it is read whole, to be counted as skipped.
     """
     changes = {p: c for p, c in _diff(root, ["--cached"]).items() if _in_paths(p, paths)}
-    whole: list[str] = []
+    whole = _binary(root, ["--cached"], paths)
     if paths:
         named = set(paths) & set(tracked(root, paths))
-        whole = sorted(named - _staged_names(root))
-    names = sorted(changes) + whole
-    blobs = _read_index(root, names)
-    return [
-        Target(name, blob, frozenset(changes[name]) if name in changes else None)
-        for name, blob in zip(names, blobs, strict=True)
-        if blob is not None
-    ]
+        whole |= named - _staged_names(root)
+    return _targets(root, "", changes, whole)
 
 
 def between(root: Path, spec: str, paths: Sequence[str] = ()) -> list[Target]:
@@ -205,13 +249,7 @@ def between(root: Path, spec: str, paths: Sequence[str] = ()) -> list[Target]:
             f"unknown ref {ref!r}: git rev-parse",
         )
     changes = {p: c for p, c in _diff(root, [base, head]).items() if _in_paths(p, paths)}
-    names = sorted(changes)
-    blobs = read_blobs(root, [f"{head}:{name}" for name in names])
-    return [
-        Target(name, blob, frozenset(changes[name]))
-        for name, blob in zip(names, blobs, strict=True)
-        if blob is not None
-    ]
+    return _targets(root, head, changes, _binary(root, [base, head], paths))
 
 
 def tracked(root: Path, paths: Sequence[str] = ()) -> list[str]:
@@ -222,14 +260,18 @@ def tracked(root: Path, paths: Sequence[str] = ()) -> list[str]:
 
 
 def read_worktree(root: Path, names: Iterable[str]) -> list[Target]:
+    """Work-tree content of tracked files. A link is not followed (it may lead out of the
+    repository) and a file that is gone is not read; both are counted as skipped."""
     targets = []
     for name in names:
         path = root / name
-        if path.is_symlink() or not path.is_file():
-            continue  # deleted in the work tree, a submodule, or a link out of the tree
+        if path.is_symlink():
+            targets.append(Target(name, b"", None, marked="symlink"))
+            continue
         try:
             data = path.read_bytes()
-        except OSError:
+        except OSError:  # deleted, now a directory or a submodule, or vanished just now
+            targets.append(Target(name, b"", None, marked="not in the work tree"))
             continue
         targets.append(Target(name, data, None))
     return targets

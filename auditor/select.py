@@ -117,9 +117,13 @@ def select(
 def _mark(root: Path, targets: list[Target], included: bool) -> list[Target]:
     """Attach the linguist attributes; a file chosen by --include is scanned even if vendored."""
     if included:
-        return [dataclasses.replace(t, marked="keep") for t in targets]
-    verdicts = linguist_attributes(root, [t.path for t in targets])
-    return [dataclasses.replace(t, marked=verdicts.get(t.path)) for t in targets]
+        verdicts = {t.path: "keep" for t in targets}
+    else:
+        verdicts = linguist_attributes(root, [t.path for t in targets if t.marked is None])
+    return [
+        dataclasses.replace(t, marked=verdicts.get(t.path)) if t.marked is None else t
+        for t in targets
+    ]
 
 
 def path_filter(

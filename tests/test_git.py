@@ -57,3 +57,38 @@ def test_a_staged_name_with_a_newline_is_read(repo: Path) -> None:
     targets = git.staged(repo)
     assert sorted(t.path for t in targets) == ["odd\nname.py", "plain.py"]
     assert all(t.data.startswith(b"def ") for t in targets)
+
+
+def test_a_name_with_a_newline_does_not_shift_the_other_files_of_a_diff(repo: Path) -> None:
+    write(repo, "a.py", "x = 1\n")
+    _commit(repo)
+    write(repo, "odd\nname.py", "def f():\n    return 1\n")
+    write(repo, "zz.py", "def g():\n    return 2\n")
+    _commit(repo)
+    targets = {t.path: t.data for t in git.between(repo, "HEAD~1...HEAD")}
+    assert targets == {
+        "odd\nname.py": b"def f():\n    return 1\n",
+        "zz.py": b"def g():\n    return 2\n",
+    }
+
+
+def test_a_changed_binary_file_is_a_target_so_it_is_counted(repo: Path) -> None:
+    write(repo, "a.py", "x = 1\n")
+    _commit(repo)
+    (repo / "blob.py").write_bytes(b"\0\1\2 binary")
+    (repo / "logo.png").write_bytes(b"\x89PNG\0\0" * 1000)
+    run_git(repo, "add", "-A")
+    staged = {t.path: (t.data, t.changed) for t in git.staged(repo)}
+    assert staged == {"blob.py": (b"\0\1\2 binary", None), "logo.png": (b"", None)}
+    _commit(repo)
+    assert {t.path for t in git.between(repo, "HEAD~1")} == {"blob.py", "logo.png"}
+
+
+def test_links_and_vanished_files_are_counted_not_dropped(repo: Path) -> None:
+    write(repo, "a.py", "x = 1\n")
+    write(repo, "gone.py", "x = 2\n")
+    (repo / "link.py").symlink_to("a.py")
+    _commit(repo)
+    (repo / "gone.py").unlink()
+    marks = {t.path: t.marked for t in git.read_worktree(repo, git.tracked(repo))}
+    assert marks == {"a.py": None, "gone.py": "not in the work tree", "link.py": "symlink"}

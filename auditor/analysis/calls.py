@@ -223,8 +223,10 @@ class CallMixin:
                 return handled
         key = args[0].const if args else None
         if self.p.name_source is not None:
-            if isinstance(key, str) and receiver is not None and (
-                name in t.getters or name.startswith(("get", "Get")) or name in _LOOKUPS
+            if (
+                isinstance(key, str)
+                and receiver is not None
+                and (name in t.getters or name.startswith(("get", "Get")) or name in _LOOKUPS)
             ):
                 return self.named_part(recv, key, node)  # request.getHeader("Authorization")
             if self.p.name_source(name) and not name.startswith(("verify", "check", "is", "has")):
