@@ -103,6 +103,7 @@ def test_awkward_files_are_skipped_and_counted(
     write(repo, "huge.py", "x = 1\n" * 300_000)
     write(repo, "broken.py", "def f(:\n    return verify=False\n\ndef ok():\n    return 2\n")
     write(repo, "notes.txt", "hello\n")
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     git(repo, "add", ".")
     code = run_cli(repo, ["scan", "--all", "--format", "json"], shared_cache, monkeypatch)
     doc = json.loads(capsys.readouterr().out)
@@ -112,7 +113,9 @@ def test_awkward_files_are_skipped_and_counted(
     assert reasons["latin1.py"] == "undecodable"
     assert reasons["bundle.js"] == "minified"
     assert reasons["huge.py"] == "too large"
-    assert reasons["notes.txt"] == "unsupported language"
+    assert reasons["logo.png"] == "unsupported language"
+    assert "notes.txt" not in reasons  # a text file: scanned for secrets
+    assert doc["summary"]["secrets_only_by_kind"] == {"text": 1}
     assert reasons["broken.py"] == "syntax errors"  # noted, and its units still scanned
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -269,6 +270,48 @@ def find_secrets(text: str, language: str) -> list[SecretHit]:
     ``language`` is a code language or a file kind (``dotenv``, ``yaml``...): unquoted config
     values count only in config-like files, where a bare word after ``key =`` is a value.
     """
+    if language == "notebook":
+        return _find_in_notebook(text)
+    return _find(text, language)
+
+
+_JSON_STRING_LINE = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)",?[ \t]*')
+
+
+def _find_in_notebook(text: str) -> list[SecretHit]:
+    """A Jupyter notebook: its JSON as is, and its cells' source lines decoded.
+
+    nbformat writes one source line per JSON string, so decoding each such line keeps line
+    numbers; a hit in the decoded code is mapped back to its escaped form in the raw line.
+    """
+    hits = _find(text, "json")
+    rows = text.split("\n")
+    decoded: list[str] = []
+    for row in rows:
+        found = _JSON_STRING_LINE.fullmatch(row)
+        try:
+            line = json.loads(f'"{found.group(1)}"') if found else ""
+        except json.JSONDecodeError:
+            line = ""
+        decoded.append(line.rstrip("\n").replace("\n", " "))
+    starts = [0]
+    for row in rows:
+        starts.append(starts[-1] + len(row) + 1)
+    code = "\n".join(decoded)
+    for hit in _find(code, "python"):
+        escaped = json.dumps(hit.value)[1:-1]
+        column = rows[hit.line].find(escaped)
+        if column < 0:
+            continue
+        start = starts[hit.line] + column
+        end = start + len(escaped)
+        if not any(start < h.end and h.start < end for h in hits):
+            hits.append(SecretHit(hit.line, hit.value, hit.kind, start, end))
+    hits.sort(key=lambda hit: hit.start)
+    return hits
+
+
+def _find(text: str, language: str) -> list[SecretHit]:
     hits: list[SecretHit] = []
     taken: list[tuple[int, int]] = []
     for fmt in FORMATS:
