@@ -24,7 +24,7 @@ SECRET_NAME = (
     r"|private[_-]?key|client[_-]?secret|auth[_-]?(?:token|key|header)|authorization|credentials?"
     r"|(?:signing|encryption|jwt|hmac|session|master|cipher|aes|crypto|app|license|account)"
     r"[_-]?key|consumer[_-]?secret|webhook[_-]?secret|dsn|connection[_-]?string|conn[_-]?str"
-    r"|appid|app[_-]?secret|\w+key)"
+    r"|appid|app[_-]?secret|\w{1,30}key)"
 )
 PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase|wort)?|pwd")
 
@@ -38,9 +38,9 @@ _QUOTED_VALUE = r"""
 # and a string literal, possibly on the next line, in parentheses, or wrapped in a conversion.
 ASSIGNMENT = re.compile(
     r"""(?ix)
-    (?<![\w.$@-])(?P<name>[$@]?[\w.-]*"""
+    (?<![\w.$@-])(?P<name>[$@]?[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)
+    + r"""[\w.-]{0,60})
     ["']?\]?[ \t]*
     (?: : [ \t]* [\w.<>\[\]|?]+ [ \t]* (?==) )?    # a type annotation: `apiKey: string = "..."`
     (?: :=  |  =>  |  (?<![=!<>:])=(?![=>])  |  : (?!:)  |  \|\|  |  \?\? )
@@ -58,9 +58,9 @@ ASSIGNMENT = re.compile(
 # `props.put("mail.smtp.password", "...")`, `headers.set("X-Api-Key", "...")`.
 KEYED_ARGUMENT = re.compile(
     r"""(?ix)
-    (?P<q>["'])(?P<name>[\w.-]*"""
+    (?P<q>["'])(?P<name>[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)(?P=q) [ \t]* , [ \t]*
+    + r"""[\w.-]{0,60})(?P=q) [ \t]* , [ \t]*
     """
     + _QUOTED_VALUE
     + r"(?![ \t]*:)",  # a dict key after a value: {"password_validator", "OPTIONS": ...}
@@ -95,9 +95,9 @@ KEY_VALUE_PASSWORD = re.compile(
 CONFIG_LINE = re.compile(
     r"""(?imx)
     ^[ \t]*(?:-[ \t]+)?(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|set[ \t]+|setx[ \t]+)?
-    (?P<name>[\w.-]*"""
+    (?P<name>[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)
+    + r"""[\w.-]{0,60})
     [ \t]*(?:=|:)[ \t]*
     (?P<value>[^\s'"`#;,{}\[\]\\]+)[ \t]*(?:[#;].*|\\)?$
     """
@@ -105,21 +105,23 @@ CONFIG_LINE = re.compile(
 
 # <password>...</password> and <add key="ApiKey" value="..."/> / name="password" value="..."
 XML_ELEMENT = re.compile(
-    r"(?i)<(?P<name>[\w.:-]*" + SECRET_NAME + r"[\w.:-]*)(?:\s[^>]*)?>(?P<value>[^<\s]+)</"
+    r"(?i)<(?P<name>[\w.:-]{0,60}"
+    + SECRET_NAME
+    + r"[\w.:-]{0,60})(?:\s[^>]*)?>(?P<value>[^<\s]+)</"
 )
 XML_KEY_VALUE = re.compile(
-    r"""(?ix)(?:key|name)\s*=\s*["'](?P<name>[\w.:-]*"""
+    r"""(?ix)(?:key|name)\s*=\s*["'](?P<name>[\w.:-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.:-]*)["']\s+value\s*=\s*"""
+    + r"""[\w.:-]{0,60})["']\s+value\s*=\s*"""
     + _QUOTED_VALUE
 )
 
 # --password=..., --api-key ..., -p<pw> for mysql, curl -u user:pw, sshpass -p pw
 CLI_FLAG = re.compile(
     r"""(?ix)
-    (?<![\w-])--?(?P<name>[\w-]*"""
+    (?<![\w-])--?(?P<name>[\w-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w-]*)(?:=|[ \t]+)
+    + r"""[\w-]{0,60})(?:=|[ \t]+)
     (?P<quote>["']?)(?P<value>(?![-$%{<])[^\s"'`;|&)]+)(?P=quote)
     """
 )
@@ -144,10 +146,10 @@ HEADER = re.compile(
 FALLBACK = re.compile(
     r"""(?ix)
     (?:getenv|environ\.get|env\.get|ENV\.fetch|process\.env)
-    (?: \(\s*["'](?P<name>[\w.-]*"""
+    (?: \(\s*["'](?P<name>[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)["']\s*(?:,\s*|\)\s*(?:or|\|\||\?\?)\s*)
-      | \.(?P<name2>\w*"""
+    + r"""[\w.-]{0,60})["']\s*(?:,\s*|\)\s*(?:or|\|\||\?\?)\s*)
+      | \.(?P<name2>\w{0,60}"""
     + SECRET_NAME
     + r"""\w*)\s*(?:\|\||\?\?)\s* )
     """
@@ -156,9 +158,9 @@ FALLBACK = re.compile(
 # name: API_KEY / value: ... pairs (Kubernetes env lists, Terraform, CI variables).
 NAME_VALUE = re.compile(
     r"""(?ix)
-    \b(?:name|key)[ \t]*[:=][ \t]*["']?[\w./-]*?(?P<name>"""
+    \b(?:name|key)[ \t]*[:=][ \t]*["']?[\w./-]{0,80}?(?P<name>"""
     + SECRET_NAME
-    + r"""[\w.-]*)["']?[ \t]*[,\n](?:[^\n]*\n){0,2}?[ \t]*(?:-[ \t]*)?value[ \t]*[:=][ \t]*
+    + r"""[\w.-]{0,60})["']?[ \t]*[,\n](?:[^\n]*\n){0,2}?[ \t]*(?:-[ \t]*)?value[ \t]*[:=][ \t]*
     (?P<quote>["']?)
     (?P<value>(?![$%{<])[^\s"',}]+)(?P=quote)
     """

@@ -232,8 +232,41 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < t_end and t_start < end for t_start, t_end in taken)
 
 
+# Every keyword-context regex needs one of these words on the value's line or up to three
+# lines above it (gitleaks' "keywords" prefilter): the regexes then run on those lines only.
+_KEYWORD = re.compile(
+    r"(?i)pass|pwd|secret|token|key|auth|credential|dsn|conn|appid|login|bind|mysql|curl"
+    r"|sshpass|redis-cli|chpasswd|pdo"
+)
+_CONTEXT_LINES = 3
+
+
+def _keyword_chunks(text: str) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of whole lines from a keyword's line to three lines below."""
+    chunks: list[tuple[int, int]] = []
+    for found in _KEYWORD.finditer(text):
+        begin = text.rfind("\n", 0, found.start()) + 1
+        end = found.end()
+        for _ in range(_CONTEXT_LINES + 1):
+            end = text.find("\n", end) + 1 or len(text)
+            if end >= len(text):
+                break
+        if chunks and begin <= chunks[-1][1]:
+            chunks[-1] = (chunks[-1][0], end)
+        else:
+            chunks.append((begin, end))
+    return chunks
+
+
 def _named_candidates(text: str, language: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of every keyword-context value."""
+    out: list[tuple[str, int, int]] = []
+    for begin, end in _keyword_chunks(text):
+        out += [(n, begin + s, begin + e) for n, s, e in _named_in(text[begin:end], language)]
+    return out
+
+
+def _named_in(text: str, language: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     regexes = [ctx.ASSIGNMENT, ctx.KEYED_ARGUMENT, ctx.CLI_FLAG, ctx.XML_KEY_VALUE, ctx.HEADER]
     regexes += [ctx.NAME_VALUE]
@@ -314,7 +347,10 @@ def _find_in_notebook(text: str) -> list[SecretHit]:
 def _find(text: str, language: str) -> list[SecretHit]:
     hits: list[SecretHit] = []
     taken: list[tuple[int, int]] = []
+    lowered = text.lower()
     for fmt in FORMATS:
+        if fmt.needles and not any(needle in lowered for needle in fmt.needles):
+            continue
         group: str | int = "value" if "value" in fmt.regex.groupindex else 0
         for found in fmt.regex.finditer(text):
             value, start, end = found.group(group), found.start(group), found.end(group)
