@@ -9,13 +9,38 @@ documentation; the list is the one place to add a format.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+
+class LazyRegex:
+    """A regex compiled on first use: the hook imports the detector on every commit, and most
+    formats never meet text that holds their needles."""
+
+    __slots__ = ("_compiled", "_pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern)
+        return self._compiled
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.compiled.groupindex
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text)
 
 
 @dataclass(frozen=True)
 class Format:
     kind: str
-    regex: re.Pattern[str]
+    regex: LazyRegex
     random: bool = True  # the body must look random (entropy, digits)
     # Lower-case strings one of which every match contains: the regex runs only on text that
     # holds one (a substring test is far cheaper than a regex that starts with a lookbehind).
@@ -23,7 +48,7 @@ class Format:
 
 
 def _f(kind: str, pattern: str, *needles: str, random: bool = True) -> Format:
-    return Format(kind, re.compile(pattern), random, needles)
+    return Format(kind, LazyRegex(pattern), random, needles)
 
 
 # A value in a URL query or a header stops at these.
