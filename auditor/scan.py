@@ -251,6 +251,21 @@ class Scan:
                     Candidate(rule, windows[row], float(sim), context=True)
                     for row, sim in zip(extra, sims.tolist(), strict=True)
                 ]
+            # A precise detector checks the units below the gate too; they keep their score.
+            below = [
+                row
+                for unit_id, row in first_window.items()
+                if unit_id not in best
+                and windows[row].unit.path not in topical
+                and rule.applies_to(windows[row].unit.language)
+                and _precise(rule, windows[row].unit.language)
+            ]
+            if below:
+                sims = score(vectors[below], per_rule[rule.id])
+                out += [
+                    Candidate(rule, windows[row], float(sim), gated=False)
+                    for row, sim in zip(below, sims.tolist(), strict=True)
+                ]
         if self.config.precision is Precision.BROAD:
             out, pinned = self._pin_module_candidates(embedder, out, per_rule)
             more += pinned

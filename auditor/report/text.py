@@ -132,6 +132,8 @@ def _headline(finding: Finding, paint: _Painter) -> str:
     level = finding.level
     location = f"{printable(finding.unit.path)}:{finding.start_line}:"
     rule = f"{paint.level(level, level.value)} {paint.bold(finding.rule.id)}"
+    if finding.unit.kind == "file":  # a text file is never embedded: there is no score
+        return f"{location} {rule}: {printable(finding.message)}"
     score = paint.dim(f"(score {finding.score:.2f})")
     return f"{location} {rule}: {printable(finding.message)} {score}"
 

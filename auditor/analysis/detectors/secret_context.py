@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import re
 
+from auditor.analysis.detectors.secret_formats import LazyRegex
+
 # A name that says the value assigned to it is a credential.
 SECRET_NAME = (
     r"(?:pass(?:word|wd|phrase|wort)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|client[_-]?secret|auth[_-]?(?:token|key|header)|authorization|credentials?"
     r"|(?:signing|encryption|jwt|hmac|session|master|cipher|aes|crypto|app|license|account)"
     r"[_-]?key|consumer[_-]?secret|webhook[_-]?secret|dsn|connection[_-]?string|conn[_-]?str"
-    r"|appid|app[_-]?secret|\w+key)"
+    r"|appid|app[_-]?secret|\w{1,30}key)"
 )
 PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase|wort)?|pwd")
 
@@ -36,11 +38,11 @@ _QUOTED_VALUE = r"""
 
 # name, optionally quoted (or a quoted key in a subscript) or a PHP variable, then = := : =>
 # and a string literal, possibly on the next line, in parentheses, or wrapped in a conversion.
-ASSIGNMENT = re.compile(
+ASSIGNMENT = LazyRegex(
     r"""(?ix)
-    (?<![\w.$@-])(?P<name>[$@]?[\w.-]*"""
+    (?<![\w.$@-])(?P<name>[$@]?[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)
+    + r"""[\w.-]{0,60})
     ["']?\]?[ \t]*
     (?: : [ \t]* [\w.<>\[\]|?]+ [ \t]* (?==) )?    # a type annotation: `apiKey: string = "..."`
     (?: :=  |  =>  |  (?<![=!<>:])=(?![=>])  |  : (?!:)  |  \|\|  |  \?\? )
@@ -56,11 +58,11 @@ ASSIGNMENT = re.compile(
 
 # A quoted credential key followed by its literal value as the next argument:
 # `props.put("mail.smtp.password", "...")`, `headers.set("X-Api-Key", "...")`.
-KEYED_ARGUMENT = re.compile(
+KEYED_ARGUMENT = LazyRegex(
     r"""(?ix)
-    (?P<q>["'])(?P<name>[\w.-]*"""
+    (?P<q>["'])(?P<name>[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)(?P=q) [ \t]* , [ \t]*
+    + r"""[\w.-]{0,60})(?P=q) [ \t]* , [ \t]*
     """
     + _QUOTED_VALUE
     + r"(?![ \t]*:)",  # a dict key after a value: {"password_validator", "OPTIONS": ...}
@@ -68,7 +70,7 @@ KEYED_ARGUMENT = re.compile(
 
 # A literal password handed to an API that takes a user name and a password (the password is
 # the literal right after the user name's).
-CREDENTIAL_CALL = re.compile(
+CREDENTIAL_CALL = LazyRegex(
     r"""(?x)
     (?: \b(?:PasswordAuthentication|NetworkCredential|UsernamePasswordCredentials
           |UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|SetBasicAuth
@@ -82,7 +84,7 @@ CREDENTIAL_CALL = re.compile(
 )
 
 # `Password=...;` inside an ADO.NET/ODBC style connection string.
-KEY_VALUE_PASSWORD = re.compile(
+KEY_VALUE_PASSWORD = LazyRegex(
     r"""(?ix)
     (?:server|data\s+source|host|user\s*id|uid|username|user|database|initial\s+catalog|dbname)
     \s*=[^;"'\n]*;[^"'\n]*?
@@ -92,38 +94,40 @@ KEY_VALUE_PASSWORD = re.compile(
 )
 
 # A config line with an unquoted value: `.env`, INI, properties, YAML, TOML, shell, Dockerfile.
-CONFIG_LINE = re.compile(
+CONFIG_LINE = LazyRegex(
     r"""(?imx)
     ^[ \t]*(?:-[ \t]+)?(?:export[ \t]+|ENV[ \t]+|ARG[ \t]+|set[ \t]+|setx[ \t]+)?
-    (?P<name>[\w.-]*"""
+    (?P<name>[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)
+    + r"""[\w.-]{0,60})
     [ \t]*(?:=|:)[ \t]*
     (?P<value>[^\s'"`#;,{}\[\]\\]+)[ \t]*(?:[#;].*|\\)?$
     """
 )
 
 # <password>...</password> and <add key="ApiKey" value="..."/> / name="password" value="..."
-XML_ELEMENT = re.compile(
-    r"(?i)<(?P<name>[\w.:-]*" + SECRET_NAME + r"[\w.:-]*)(?:\s[^>]*)?>(?P<value>[^<\s]+)</"
-)
-XML_KEY_VALUE = re.compile(
-    r"""(?ix)(?:key|name)\s*=\s*["'](?P<name>[\w.:-]*"""
+XML_ELEMENT = LazyRegex(
+    r"(?i)<(?P<name>[\w.:-]{0,60}"
     + SECRET_NAME
-    + r"""[\w.:-]*)["']\s+value\s*=\s*"""
+    + r"[\w.:-]{0,60})(?:\s[^>]*)?>(?P<value>[^<\s]+)</"
+)
+XML_KEY_VALUE = LazyRegex(
+    r"""(?ix)(?:key|name)\s*=\s*["'](?P<name>[\w.:-]{0,60}"""
+    + SECRET_NAME
+    + r"""[\w.:-]{0,60})["']\s+value\s*=\s*"""
     + _QUOTED_VALUE
 )
 
 # --password=..., --api-key ..., -p<pw> for mysql, curl -u user:pw, sshpass -p pw
-CLI_FLAG = re.compile(
+CLI_FLAG = LazyRegex(
     r"""(?ix)
-    (?<![\w-])--?(?P<name>[\w-]*"""
+    (?<![\w-])--?(?P<name>[\w-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w-]*)(?:=|[ \t]+)
+    + r"""[\w-]{0,60})(?:=|[ \t]+)
     (?P<quote>["']?)(?P<value>(?![-$%{<])[^\s"'`;|&)]+)(?P=quote)
     """
 )
-CLI_SHORT = re.compile(
+CLI_SHORT = LazyRegex(
     r"""(?x)
     (?:\bmysql(?:dump|admin)?\b[^\n]*?\s-p(?P<value>[^\s"'`;|&$-][^\s"'`;|&]*)
       | \bsshpass\s+-p\s*["']?(?P<v2>[^\s"'`;|&$]+)
@@ -135,30 +139,30 @@ CLI_SHORT = re.compile(
 )
 
 # A credential-named header with its value: "X-Api-Key: ...", "Private-Token: ...".
-HEADER = re.compile(
+HEADER = LazyRegex(
     r"(?i)(?<![\w-])(?P<name>[A-Za-z]+(?:-[A-Za-z]+)*-(?:api-?key|token|auth|secret|key)"
     r"(?:-[A-Za-z]+)*|authorization)[ \t]*:[ \t]*(?P<value>[A-Za-z0-9_.~+/=-]{12,})"
 )
 # A default given where a value is looked up: os.environ.get("SECRET_KEY", "..."),
 # getenv("TOKEN") or "...", process.env.API_KEY || "...".
-FALLBACK = re.compile(
+FALLBACK = LazyRegex(
     r"""(?ix)
     (?:getenv|environ\.get|env\.get|ENV\.fetch|process\.env)
-    (?: \(\s*["'](?P<name>[\w.-]*"""
+    (?: \(\s*["'](?P<name>[\w.-]{0,60}"""
     + SECRET_NAME
-    + r"""[\w.-]*)["']\s*(?:,\s*|\)\s*(?:or|\|\||\?\?)\s*)
-      | \.(?P<name2>\w*"""
+    + r"""[\w.-]{0,60})["']\s*(?:,\s*|\)\s*(?:or|\|\||\?\?)\s*)
+      | \.(?P<name2>\w{0,60}"""
     + SECRET_NAME
     + r"""\w*)\s*(?:\|\||\?\?)\s* )
     """
     + _QUOTED_VALUE
 )
 # name: API_KEY / value: ... pairs (Kubernetes env lists, Terraform, CI variables).
-NAME_VALUE = re.compile(
+NAME_VALUE = LazyRegex(
     r"""(?ix)
-    \b(?:name|key)[ \t]*[:=][ \t]*["']?[\w./-]*?(?P<name>"""
+    \b(?:name|key)[ \t]*[:=][ \t]*["']?[\w./-]{0,80}?(?P<name>"""
     + SECRET_NAME
-    + r"""[\w.-]*)["']?[ \t]*[,\n](?:[^\n]*\n){0,2}?[ \t]*(?:-[ \t]*)?value[ \t]*[:=][ \t]*
+    + r"""[\w.-]{0,60})["']?[ \t]*[,\n](?:[^\n]*\n){0,2}?[ \t]*(?:-[ \t]*)?value[ \t]*[:=][ \t]*
     (?P<quote>["']?)
     (?P<value>(?![$%{<])[^\s"',}]+)(?P=quote)
     """

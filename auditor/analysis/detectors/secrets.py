@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -231,8 +232,41 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < t_end and t_start < end for t_start, t_end in taken)
 
 
+# Every keyword-context regex needs one of these words on the value's line or up to three
+# lines above it (gitleaks' "keywords" prefilter): the regexes then run on those lines only.
+_KEYWORD = re.compile(
+    r"(?i)pass|pwd|secret|token|key|auth|credential|dsn|conn|appid|login|bind|mysql|curl"
+    r"|sshpass|redis-cli|chpasswd|pdo"
+)
+_CONTEXT_LINES = 3
+
+
+def _keyword_chunks(text: str) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of whole lines from a keyword's line to three lines below."""
+    chunks: list[tuple[int, int]] = []
+    for found in _KEYWORD.finditer(text):
+        begin = text.rfind("\n", 0, found.start()) + 1
+        end = found.end()
+        for _ in range(_CONTEXT_LINES + 1):
+            end = text.find("\n", end) + 1 or len(text)
+            if end >= len(text):
+                break
+        if chunks and begin <= chunks[-1][1]:
+            chunks[-1] = (chunks[-1][0], end)
+        else:
+            chunks.append((begin, end))
+    return chunks
+
+
 def _named_candidates(text: str, language: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of every keyword-context value."""
+    out: list[tuple[str, int, int]] = []
+    for begin, end in _keyword_chunks(text):
+        out += [(n, begin + s, begin + e) for n, s, e in _named_in(text[begin:end], language)]
+    return out
+
+
+def _named_in(text: str, language: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     regexes = [ctx.ASSIGNMENT, ctx.KEYED_ARGUMENT, ctx.CLI_FLAG, ctx.XML_KEY_VALUE, ctx.HEADER]
     regexes += [ctx.NAME_VALUE]
@@ -269,9 +303,54 @@ def find_secrets(text: str, language: str) -> list[SecretHit]:
     ``language`` is a code language or a file kind (``dotenv``, ``yaml``...): unquoted config
     values count only in config-like files, where a bare word after ``key =`` is a value.
     """
+    if language == "notebook":
+        return _find_in_notebook(text)
+    return _find(text, language)
+
+
+_JSON_STRING_LINE = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)",?[ \t]*')
+
+
+def _find_in_notebook(text: str) -> list[SecretHit]:
+    """A Jupyter notebook: its JSON as is, and its cells' source lines decoded.
+
+    nbformat writes one source line per JSON string, so decoding each such line keeps line
+    numbers; a hit in the decoded code is mapped back to its escaped form in the raw line.
+    """
+    hits = _find(text, "json")
+    rows = text.split("\n")
+    decoded: list[str] = []
+    for row in rows:
+        found = _JSON_STRING_LINE.fullmatch(row)
+        try:
+            line = json.loads(f'"{found.group(1)}"') if found else ""
+        except json.JSONDecodeError:
+            line = ""
+        decoded.append(line.rstrip("\n").replace("\n", " "))
+    starts = [0]
+    for row in rows:
+        starts.append(starts[-1] + len(row) + 1)
+    code = "\n".join(decoded)
+    for hit in _find(code, "python"):
+        escaped = json.dumps(hit.value)[1:-1]
+        column = rows[hit.line].find(escaped)
+        if column < 0:
+            continue
+        start = starts[hit.line] + column
+        end = start + len(escaped)
+        if not any(start < h.end and h.start < end for h in hits):
+            hits.append(SecretHit(hit.line, hit.value, hit.kind, start, end))
+    hits.sort(key=lambda hit: hit.start)
+    return hits
+
+
+def _find(text: str, language: str) -> list[SecretHit]:
     hits: list[SecretHit] = []
     taken: list[tuple[int, int]] = []
+    lowered = text.lower()
     for fmt in FORMATS:
+        if fmt.needles and not any(needle in lowered for needle in fmt.needles):
+            continue
         group: str | int = "value" if "value" in fmt.regex.groupindex else 0
         for found in fmt.regex.finditer(text):
             value, start, end = found.group(group), found.start(group), found.end(group)
