@@ -66,6 +66,12 @@ _LOCK_FILES = re.compile(
 _NOT_SCANNED = frozenset({"image", "svg", "map"})
 
 
+def binary_by_name(path: str) -> bool:
+    """A file whose name alone says it is binary (an image, an archive): never read."""
+    name = posixpath.basename(path.replace("\\", "/"))
+    return "binary" in identify.tags_from_filename(name)
+
+
 def is_lock_file(path: str) -> bool:
     return bool(_LOCK_FILES.fullmatch(posixpath.basename(path)))
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.languages import language_for_path
+from auditor.filekinds import binary_by_name
 from auditor.model import AuditorError
 
 
@@ -79,7 +79,8 @@ def parse_unified_zero(diff: bytes) -> dict[str, set[int]]:
     current: set[int] | None = None
     for line in diff.split(b"\n"):
         if line.startswith(b"+++ "):
-            target = line[4:]
+            # git ends the name with a TAB when it holds a space ("+++ b/with space.py\t")
+            target = line[4:-1] if line.endswith(b"\t") else line[4:]
             if target == b"/dev/null":
                 current = None  # deleted file: nothing to scan
                 continue
@@ -157,16 +158,17 @@ def _read_objects(root: Path, rev: str, names: Sequence[str]) -> list[bytes | No
     """Contents of ``rev:name`` for each name (``rev`` "" is the index).
 
     ``--batch`` reads one object name per line, so a name holding a newline is read on its own.
-    A file whose content auditor cannot use (an unknown language) is not read at all: its
-    content is never looked at, and a large binary asset costs nothing.
+    Every file is read but those whose name says binary (an image, an archive: counted from
+    the name alone): a text file of any kind is scanned for secrets, and whether an
+    extensionless file is a shell script only its first line says.
     """
-    readable = [n for n in names if "\n" not in n and language_for_path(n) is not None]
+    readable = [n for n in names if "\n" not in n and not binary_by_name(n)]
     batch = dict(zip(readable, read_blobs(root, [f"{rev}:{n}" for n in readable]), strict=True))
     blobs: list[bytes | None] = []
     for name in names:
         if name in batch:
             blobs.append(batch[name])
-        elif language_for_path(name) is None:
+        elif binary_by_name(name):
             blobs.append(b"")  # counted as "unsupported language" from its name alone
         else:
             try:

@@ -92,3 +92,12 @@ def test_links_and_vanished_files_are_counted_not_dropped(repo: Path) -> None:
     (repo / "gone.py").unlink()
     marks = {t.path: t.marked for t in git.read_worktree(repo, git.tracked(repo))}
     assert marks == {"a.py": None, "gone.py": "not in the work tree", "link.py": "symlink"}
+
+
+def test_staged_names_with_spaces_and_unicode_keep_their_changed_lines(repo: Path) -> None:
+    # git ends such a name with a TAB in the diff header (and quotes the non-ASCII one)
+    write(repo, "with space.py", "x = 1\ny = 2\n")
+    write(repo, "emoji \U0001f642.py", "z = 3\n")
+    run_git(repo, "add", "-A")
+    staged = {t.path: t.changed for t in git.staged(repo)}
+    assert staged == {"with space.py": frozenset({1, 2}), "emoji \U0001f642.py": frozenset({1})}

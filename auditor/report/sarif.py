@@ -139,14 +139,18 @@ def _result(finding: Finding, rule_index: int) -> om.Result:
             )
         ],
     )
+    extra: dict[str, Any] = {}
+    if finding.flow:
+        extra["code_flows"] = [_code_flow(finding)]
+    if finding.rank:
+        extra["rank"] = float(finding.rank)
     return om.Result(
+        **extra,
         rule_id=finding.rule.id,
         rule_index=rule_index,
         level=finding.level.value,
         message=om.Message(text=finding.message),
         locations=[location],
-        code_flows=[_code_flow(finding)] if finding.flow else None,
-        rank=float(finding.rank) if finding.rank else None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         baseline_state=finding.baseline_state or None,
         properties={
