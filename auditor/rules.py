@@ -17,7 +17,9 @@ import yaml
 
 import auditor
 from auditor import evidence, grammars
+from auditor.analysis import patterns
 from auditor.analysis import spec as taint_spec
+from auditor.analysis.lint import lint as evidence_lint
 from auditor.analysis.patterns import StructPattern
 from auditor.filekinds import TEXT_KINDS
 from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
@@ -196,6 +198,46 @@ def check_queries(rules: Sequence[Rule]) -> list[str]:
                                 f"'evidence.{language}.{part}[{index}].query' ({target}): {exc}"
                             )
     return problems
+
+
+def check_patterns(rules: Sequence[Rule]) -> list[str]:
+    """Compile every structural pattern (match/requires/unless and taint places) for the
+    language it is written for; one message per failure."""
+    problems: list[str] = []
+    for rule in rules:
+        for language, ev in rule.evidence:
+            structs = [
+                (f"{part}[{i}]", StructPattern(p.source, p.focus))
+                for part in _EVIDENCE_KEYS[:3]
+                for i, p in enumerate(getattr(ev, part))
+                if p.kind == "pattern"
+            ]
+            if ev.taint is not None:
+                structs += [
+                    (f"taint[{i}]", p) for i, p in enumerate(taint_spec.all_patterns(ev.taint))
+                ]
+            for where, struct in structs:
+                try:
+                    patterns.check(language, struct)
+                except AuditorError as exc:
+                    problems.append(
+                        f"{_show(Path(rule.source))}: key 'evidence.{language}.{where}': {exc}"
+                    )
+    return problems
+
+
+def lint_problems(rules: Sequence[Rule], shipped: Path) -> tuple[list[str], int]:
+    """The evidence lint (analysis/lint.py): messages for a team's rules; for the shipped pack,
+    how many of its regexes still predate structural patterns (reported, not failed)."""
+    problems: list[str] = []
+    legacy = 0
+    for problem in evidence_lint(rules):
+        rule = next(r for r in rules if r.id == problem.rule_id)
+        if Path(rule.source).resolve().parent == shipped.resolve():
+            legacy += 1
+            continue
+        problems.append(f"{_show(Path(rule.source))}: key '{problem.where}': {problem.reason}")
+    return problems, legacy
 
 
 def check_regexes(rules: Sequence[Rule]) -> list[str]:

@@ -96,3 +96,50 @@ def test_exclude_and_auditorignore_skip_paths(
     assert run_cli(repo, args, shared_cache, monkeypatch) == 1
     paths = {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert paths == {"app/service.py"}
+
+
+def _team_rule(evidence: dict[str, object]) -> dict[str, object]:
+    return {
+        "id": "eval-of-input",
+        "title": "Input evaluated as code",
+        "description": "A value from the request is evaluated as Python code with eval.",
+        "severity": "error",
+        "threshold": 0.1,
+        "message": "eval of request data",
+        "help": "Do not eval.",
+        "examples": {
+            "violating": [
+                {
+                    "language": "python",
+                    "code": "def calc():\n    expr = request.args['e']\n    return eval(expr)\n",
+                }
+            ],
+            "safe": [{"language": "python", "code": "def calc():\n    return eval('1 + 1')\n"}],
+        },
+        "evidence": evidence,
+    }
+
+
+def test_rules_test_fails_a_regex_that_reads_code_structure(
+    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evidence = {"python": {"match": [{"regex": r"\beval\s*\(\s*expr"}]}}
+    (tmp_path / "eval-of-input.yaml").write_text(yaml.safe_dump(_team_rule(evidence)))
+    env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
+    assert main(["rules", "test", "--rules", str(tmp_path)], env) == 1
+    out = capsys.readouterr().out
+    assert "'evidence.python.match[0]': a regex over the unit's text spans code structure" in out
+
+
+def test_rules_test_passes_the_same_rule_as_data_flow(
+    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evidence = {
+        "python": {
+            "taint": {"sources": ["request"], "sinks": [{"pattern": "eval($X)", "focus": "X"}]}
+        }
+    }
+    (tmp_path / "eval-of-input.yaml").write_text(yaml.safe_dump(_team_rule(evidence)))
+    env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
+    assert main(["rules", "test", "--rules", str(tmp_path)], env) == 0, capsys.readouterr().out
+    assert "1 of 1 rules pass" in capsys.readouterr().out
