@@ -36,7 +36,11 @@ _PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", 
                          "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
                          "replace", "copy", "to_dict", "model_dump", "json",
                          "getBytes"})  # fmt: skip
-_LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv"})
+_LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
+                      # Go: net/http, gin, echo read one named value
+                      "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
+                      "DefaultQuery", "QueryParam", "Param", "GetHeader", "Cookie", "Values",
+                      "LookupEnv"})  # fmt: skip
 _RESETS = frozenset({"setLength", "clear", "removeAll"})
 _MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
 _COMPREHENSIONS = frozenset(
@@ -245,11 +249,25 @@ class CallMixin:
         result = union(recv, *args)
         if result.tainted and (recv.textual or any(a.textual for a in args)):
             result = result.built(literal_of(recv, *args))
+        if result.tainted and self.t.sg_language == "go":
+            self.fill_pointers(node, result, st)
         elif not result.tainted and (
             recv.textual or (constructor and any(a.textual for a in args))
         ):
             return Val(frag=literal_of(recv, *args))  # new StringBuilder("SELECT "), BASE.strip()
         return result
+
+    def fill_pointers(self, node: Node, result: Val, st: State) -> None:
+        """Go writes results through pointers: ``json.NewDecoder(r.Body).Decode(&req)``,
+        ``fmt.Fprintf(&buf, "...%s", name)``, ``c.ShouldBindJSON(&form)``."""
+        arguments = node.field("arguments")
+        for arg in arguments.named_children() if arguments is not None else []:
+            if arg.kind() == "unary_expression" and arg.text().startswith("&"):
+                target = arg.named_children()[-1:]
+                kind = target[0].kind() if target else ""
+                if kind in self.t.identifiers or kind in self.t.members:
+                    old = self.expr(target[0], st)
+                    self.assign(target[0], union(old, result), st, node)
 
     def _chain_root(self, receiver: Node) -> str:
         """``sb`` for ``sb.append(a).append(b)``: the variable a chain of mutators changes."""
