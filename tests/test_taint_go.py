@@ -324,3 +324,78 @@ def test_database_results_are_not_request_text() -> None:
         }
         """
     assert lines("xss", code) == [(4, 4)]
+
+
+def test_placeholders_printed_as_numbers_carry_no_text() -> None:
+    code = """
+        func bySKU(db *sql.DB, r *http.Request) (*sql.Rows, error) {
+            skus := r.URL.Query()["sku"]
+            marks := make([]string, len(skus))
+            args := make([]any, len(skus))
+            for i, s := range skus {
+                marks[i] = fmt.Sprintf("$%d", i+1)
+                args[i] = s
+            }
+            q := "SELECT name FROM products WHERE sku IN (" + strings.Join(marks, ",") + ")"
+            db.Query(fmt.Sprintf("SELECT name FROM products WHERE sku = '%s'", skus[0]))
+            return db.Query(q, args...)
+        }
+        """
+    assert lines("sql-injection", code) == [(10, 10)]
+
+
+def test_zip_entry_names_reach_the_file_they_create() -> None:
+    code = """
+        func unpack(src, dest string) error {
+            zr, err := zip.OpenReader(src)
+            if err != nil {
+                return err
+            }
+            for _, f := range zr.File {
+                out, err := os.Create(filepath.Join(dest, f.Name))
+                if err != nil {
+                    return err
+                }
+                out.Close()
+                os.Chmod(filepath.Join(baseDir, filepath.Base(f.Name)), 0o644)
+            }
+            return nil
+        }
+        """
+    assert lines("path-traversal", code) == [(7, 7)]
+
+
+def test_text_template_writes_request_data_unescaped() -> None:
+    code = """
+        package web
+
+        import (
+            "net/http"
+            "%s"
+        )
+
+        func search(w http.ResponseWriter, r *http.Request) {
+            page.Execute(w, r.FormValue("q"))
+        }
+        """
+    assert lines("xss", code % "text/template") == [(9, 9)]
+    assert lines("xss", code % "html/template") == []
+
+
+def test_math_rand_fills_a_buffer_crypto_rand_does_not() -> None:
+    code = """
+        package session
+
+        import (
+            "encoding/hex"
+            "%s"
+        )
+
+        func newSessionID() string {
+            buf := make([]byte, 16)
+            rand.Read(buf)
+            return hex.EncodeToString(buf)
+        }
+        """
+    assert lines("insecure-randomness", code % "math/rand") == [(11, 11)]
+    assert lines("insecure-randomness", code % "crypto/rand") == []

@@ -321,8 +321,7 @@ GO = Table(
     not_kinds=frozenset({"unary_expression"}),
     numbers=frozenset({"int_literal", "float_literal"}),
     true_false=("true", "false"),
-    # a conversion to a number, a length or a test yields no text of the input
-    clean_functions=frozenset({"len", "cap"}) | _GO_NUMBERS,
+    clean_functions=frozenset({"len", "cap"}),
     clean_methods=_COMMON_CLEAN_METHODS | _GO_CLEAN_METHODS,
     mutators=frozenset({"WriteString", "Write", "WriteByte", "WriteRune", "Add", "Set"}),
     putters=frozenset({"Set", "Store"}),
