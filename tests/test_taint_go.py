@@ -399,3 +399,24 @@ def test_math_rand_fills_a_buffer_crypto_rand_does_not() -> None:
         """
     assert lines("insecure-randomness", code % "math/rand") == [(11, 11)]
     assert lines("insecure-randomness", code % "crypto/rand") == []
+
+
+def test_structured_loggers_and_tokens_built_with_sprintf() -> None:
+    code = """
+        func login(logger *zap.Logger, r *http.Request) {
+            password := r.PostFormValue("password")
+            user := r.PostFormValue("user")
+            slog.Info("login", "user", user, "password", password)
+            logger.Info("login", zap.String("user", user))
+            logger.Sugar().Infow("login", "secret", password)
+            fmt.Println("user", user)
+        }
+        """
+    assert lines("sensitive-data-in-logs", code) == [(4, 4), (6, 6)]
+    code = """
+        func sendLoginCode(phone string) {
+            code := rand.Intn(1000000)
+            sms.Send(phone, fmt.Sprintf("Your login code is %06d", code))
+        }
+        """
+    assert lines("insecure-randomness", code) == [(2, 2), (3, 3)]
