@@ -5,6 +5,7 @@ A mixin so that taint.py stays about control flow; both read the same language t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -36,7 +37,11 @@ _PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", 
                          "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
                          "replace", "copy", "to_dict", "model_dump", "json",
                          "getBytes"})  # fmt: skip
-_LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv"})
+_LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
+                      # Go: net/http, gin, echo read one named value
+                      "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
+                      "DefaultQuery", "QueryParam", "Param", "GetHeader", "Cookie", "Values",
+                      "LookupEnv"})  # fmt: skip
 _RESETS = frozenset({"setLength", "clear", "removeAll"})
 _MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
 _COMPREHENSIONS = frozenset(
@@ -201,6 +206,8 @@ class CallMixin:
         else:
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
+        if self.p.numbers_clean and self.t.sg_language == "go" and name in _GO_FORMATS:
+            args = _numbers_formatted(args, _GO_FORMATS[name])
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
@@ -245,11 +252,28 @@ class CallMixin:
         result = union(recv, *args)
         if result.tainted and (recv.textual or any(a.textual for a in args)):
             result = result.built(literal_of(recv, *args))
+        if result.tainted and self.t.sg_language == "go":
+            self.fill_pointers(node, result, st)
         elif not result.tainted and (
             recv.textual or (constructor and any(a.textual for a in args))
         ):
             return Val(frag=literal_of(recv, *args))  # new StringBuilder("SELECT "), BASE.strip()
         return result
+
+    def fill_pointers(self, node: Node, result: Val, st: State) -> None:
+        """Go writes results through pointers: ``json.NewDecoder(r.Body).Decode(&req)``,
+        ``fmt.Fprintf(&buf, "...%s", name)``, ``c.ShouldBindJSON(&form)``."""
+        arguments = node.field("arguments")
+        function = node.field("function")
+        reads = function is not None and function.text().rsplit(".", 1)[-1] in _GO_READS
+        for arg in arguments.named_children() if arguments is not None else []:
+            target = arg if reads and arg.kind() in self.t.identifiers else None
+            if arg.kind() == "unary_expression" and arg.text().startswith("&"):
+                target = arg.named_children()[-1] if arg.named_children() else None
+            kind = target.kind() if target is not None else ""
+            if kind in self.t.identifiers or kind in self.t.members:
+                old = self.expr(target, st)
+                self.assign(target, union(old, result), st, node)
 
     def _chain_root(self, receiver: Node) -> str:
         """``sb`` for ``sb.append(a).append(b)``: the variable a chain of mutators changes."""
@@ -334,6 +358,28 @@ class CallMixin:
                     self.assign(left, union(self.expr(right, inner)), inner, clause)
         body = node.field("body")
         return union(self.expr(body, inner)) if body is not None else NOTHING
+
+
+# Go: calls that fill a byte slice they are given (rand.Read(buf), io.ReadFull(r.Body, buf)),
+# and formatting calls (name -> index of the format): a value printed with %d carries no text.
+_GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
+_GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}
+_VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
+_NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")
+
+
+def _numbers_formatted(args: list[Val], at: int) -> list[Val]:
+    """``fmt.Sprintf("$%d", i)``: the arguments a format prints as numbers hold no text."""
+    form = args[at].const if len(args) > at else None
+    if not isinstance(form, str) or "%[" in form:
+        return args
+    verbs = [m.group(4) for m in _VERB.finditer(form) if m.group(4) != "%"]
+    out = list(args)
+    for index, verb in enumerate(verbs):
+        spot = at + 1 + index
+        if spot < len(out) and verb in _NUMBER_VERBS:
+            out[spot] = Val(const=out[spot].const)
+    return out
 
 
 def _container(type_name: str, args: list[Val]) -> Val | None:

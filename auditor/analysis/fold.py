@@ -35,7 +35,7 @@ _TEXT_KINDS = ("string_content", "string_fragment", "interpreted_string_literal_
 # x is checked by `ALLOWED.contains(x)` (the argument) or by `x.isdigit()` (the receiver).
 _ARGUMENT_CHECKS = frozenset({"contains", "includes", "has", "containsKey", "fullmatch", "match",
                               "test", "MatchString", "isValid", "is_valid", "isAllowed",
-                              "is_allowed", "search"})  # fmt: skip
+                              "is_allowed", "search", "HasPrefix", "IsLocal"})  # fmt: skip
 _RECEIVER_CHECKS = frozenset({"isdigit", "isalnum", "isnumeric", "isdecimal", "isalpha",
                               "isidentifier", "matches", "startsWith", "startswith",
                               "is_relative_to"})  # fmt: skip

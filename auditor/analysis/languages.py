@@ -278,6 +278,21 @@ JAVA = Table(
     typed=frozenset({"formal_parameter"}),
 )
 
+_GO_NUMBERS = frozenset(
+    {"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+     "uintptr", "float32", "float64", "bool", "byte", "rune", "time.Duration", "time.Time",
+     "uuid.UUID"}
+)  # fmt: skip
+
+_GO_CLEAN_METHODS = frozenset(
+    {"Contains", "ContainsAny", "ContainsRune", "HasPrefix", "HasSuffix", "Index", "EqualFold",
+     "Compare", "Len", "IsAbs", "IsNil", "IsZero", "Before", "After", "Equal", "Match",
+     "MatchString", "Atoi", "ParseInt", "ParseUint", "ParseFloat", "ParseBool",
+     # database results carry none of the query's text
+     "Query", "QueryRow", "QueryContext", "QueryRowContext", "Exec", "ExecContext", "Prepare",
+     "PrepareContext", "RowsAffected", "LastInsertId"}
+)  # fmt: skip
+
 GO = Table(
     sg_language="go",
     identifiers=frozenset({"identifier"}),
@@ -286,6 +301,7 @@ GO = Table(
     declarations={
         "short_var_declaration": Assign("left", "right"),
         "var_spec": Assign("name", "value"),
+        "const_spec": Assign("name", "value"),
         "range_clause": Assign("left", "right"),
     },
     calls={"call_expression": Call("function", "arguments")},
@@ -299,17 +315,19 @@ GO = Table(
     else_kinds=frozenset(),
     loops=frozenset({"for_statement"}),
     foreach={},
-    functions=frozenset({"func_literal"}),
-    parameters=frozenset({"parameter_declaration"}),
+    functions=frozenset({"func_literal", "function_declaration", "method_declaration"}),
+    parameters=frozenset({"parameter_declaration", "variadic_parameter_declaration"}),
     terminators=frozenset({"return_statement", "continue_statement", "break_statement"}),
     not_kinds=frozenset({"unary_expression"}),
     numbers=frozenset({"int_literal", "float_literal"}),
     true_false=("true", "false"),
     clean_functions=frozenset({"len", "cap"}),
-    clean_methods=_COMMON_CLEAN_METHODS | {"Contains", "HasPrefix", "HasSuffix", "Index"},
-    mutators=frozenset({"WriteString", "Write", "Add", "Set"}),
-    numeric_types=frozenset({"int", "int64", "int32", "uint", "uint64", "float64", "bool"}),
-    typed=frozenset({"parameter_declaration"}),
+    clean_methods=_COMMON_CLEAN_METHODS | _GO_CLEAN_METHODS,
+    mutators=frozenset({"WriteString", "Write", "WriteByte", "WriteRune", "Add", "Set"}),
+    putters=frozenset({"Set", "Store"}),
+    getters=frozenset({"Get", "Load"}),
+    numeric_types=_GO_NUMBERS,
+    typed=frozenset({"parameter_declaration", "variadic_parameter_declaration"}),
 )
 
 TABLES: dict[str, Table] = {

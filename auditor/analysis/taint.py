@@ -117,8 +117,11 @@ class Engine(CallMixin):
         if kind in t.loops or kind in t.foreach:
             self.loop(node, st)
             return True
-        if kind in ("switch_expression", "switch_statement", "expression_switch_statement"):
+        if kind in SWITCHES:
             self.switch(node, st)
+            return True
+        if kind in t.assignments or kind in t.declarations:
+            self.expr(node, st)  # Go: `x := e` and `x = e` are statements of their own
             return True
         if kind in t.terminators:
             for child in node.named_children():
@@ -187,13 +190,15 @@ class Engine(CallMixin):
                 kinds = [n.kind() for n in child.named_children()]
                 types = [n.text() for n in child.named_children() if n is not names[0]]
                 types += kinds
-            name = names[-1].text() if self.t.sg_language == "go" else names[0].text()
-            if name in REQUEST_OBJECTS:
-                continue
-            out.append((name, types))
+            # Go declares several names with one type: `func f(first, last string)`
+            every = names if self.t.sg_language == "go" else names[:1]
+            out += [(n.text(), types) for n in every if n.text() not in REQUEST_OBJECTS]
         return out
 
     def if_(self, node: Node, st: State) -> bool:
+        initializer = node.field("initializer")  # Go: `if v := f(x); v != "" {`
+        if initializer is not None:
+            self.stmt(initializer, st)
         branches, else_body = self.if_parts(node)
         outs: list[State] = []
         cur: State | None = dict(st)
@@ -264,12 +269,18 @@ class Engine(CallMixin):
             st.update(merge_states([before, inside]))
 
     def switch(self, node: Node, st: State) -> None:
+        initializer = node.field("initializer")  # Go: `switch v := f(x); v {`
+        if initializer is not None:
+            self.stmt(initializer, st)
         subject = node.field("condition") or node.field("value")
         value = self.expr(subject, st) if subject is not None else NOTHING
         body = node.field("body")
+        if body is None and node.kind() in _GO_SWITCHES:
+            body = node  # Go's cases are the statement's own children
         if body is None:
             return
-        groups = [g for g in body.named_children() if g.kind() not in ("comment",)]
+        groups = [g for g in body.named_children() if g.kind() in _CASE_KINDS or body is not node]
+        groups = [g for g in groups if g.kind() != "comment"]
         chosen = groups
         if value.const is not None and not value.tainted:
             matching = [g for g in groups if fold.case_matches(g, value.const)]
@@ -319,11 +330,14 @@ class Engine(CallMixin):
                 self.expr(child, st)
             return NOTHING
         source = self.p.sources.get(key)
-        if source is not None:
-            line = node.range().start.line
-            return Val(frozenset({Flow(Step(line, _short(node.text())), source)}))
         kind = node.kind()
         t = self.t
+        if source is not None:
+            line = node.range().start.line
+            found = Val(frozenset({Flow(Step(line, _short(node.text())), source)}))
+            if t.sg_language == "go" and kind in t.calls:
+                self.fill_pointers(node, found, st)  # c.ShouldBindJSON(&form)
+            return found
         if kind in t.identifiers:
             return self.name(node.text(), st, node)
         if kind in t.strings:
@@ -528,6 +542,12 @@ class Engine(CallMixin):
         return Val(items=items)
 
 
+SWITCHES = frozenset(
+    {"switch_expression", "switch_statement", "expression_switch_statement",
+     "type_switch_statement"}
+)  # fmt: skip
+_GO_SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement"})
+_CASE_KINDS = frozenset({"expression_case", "default_case", "type_case"})
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
