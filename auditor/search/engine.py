@@ -70,7 +70,7 @@ def search(
         if min_score is not None:
             keep = sims >= min_score
             units, sims = units[keep], sims[keep]
-        order = np.argsort(-sims, kind="stable")[: max(POOL, top)]
+        order = _best_rows(sims, max(POOL, top))
         semantic_pairs = list(zip(units[order].tolist(), sims[order].tolist(), strict=True))
         semantic = [u for u, _ in semantic_pairs]
         cosine = dict(semantic_pairs)
@@ -111,6 +111,14 @@ def search(
             )
         )
     return hits
+
+
+def _best_rows(sims: np.ndarray, count: int) -> np.ndarray:
+    """Rows of the ``count`` highest values, highest first, without sorting all of them."""
+    if len(sims) > count:
+        part = np.argpartition(-sims, count - 1)[:count]
+        return part[np.argsort(-sims[part], kind="stable")]
+    return np.argsort(-sims, kind="stable")
 
 
 def _rounded(value: float | None) -> float | None:

@@ -52,8 +52,9 @@ class VectorTable:
     def _from_graph(self, query: Vectors) -> tuple[np.ndarray, np.ndarray]:
         assert self.graph is not None
         found = self.graph.search(np.asarray(query, dtype=np.float32), GRAPH_NEIGHBOURS)
-        rows = np.asarray(found.keys, dtype=np.int64)
-        sims = 1.0 - np.asarray(found.distances, dtype=np.float32)
+        rows = np.asarray(found.keys, dtype=np.int64)[: len(found)]
+        # The graph holds int8 copies; the candidates are scored again on the float vectors.
+        sims = np.asarray(self.matrix[rows] @ np.asarray(query, dtype=np.float32))
         best: dict[int, float] = {}
         for unit, sim in zip(self.unit_ids[rows].tolist(), sims.tolist(), strict=True):
             if sim > best.get(unit, -2.0):
@@ -62,7 +63,7 @@ class VectorTable:
 
 
 def build_graph(matrix: Vectors) -> Index:
-    graph = Index(ndim=matrix.shape[1], metric="cos", dtype="i8", connectivity=16)
+    graph = Index(ndim=matrix.shape[1], metric="cos", dtype="i8", connectivity=16, expansion_add=64)
     graph.add(np.arange(len(matrix), dtype=np.uint64), matrix)
     return graph
 
