@@ -12,6 +12,9 @@ Queries are split in two by a stable hash of their id. The fusion (weighted reci
 fusion, or a linear blend of normalized scores) is tuned on the "tune" half only; the figures
 that count are the held-out half's. Then: latency per query in-process, warm `auditor search`
 end to end (a new process), and `auditor index` after one file changed (medians of --runs).
+
+With --backend openai --base-url URL --model NAME the same tables come from a server model
+(queries sent with its search instruction); bench/gpu_server.sh runs that with SEARCH=1.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ import yaml
 
 from auditor.cache import VectorCache
 from auditor.config import Config
-from auditor.embed.local import LocalEmbedder
+from auditor.embed import create_embedder
 from auditor.search.engine import POOL, Hit, Mode, load_table, search
 from auditor.search.lexical import query_stems
 from auditor.search.rank import DEFAULT_FUSION, Fusion, coverage, fuse
-from auditor.search.service import query_vector, refreshed
+from auditor.search.service import query_vector, refreshed, search_config
 
 QUERIES = Path(__file__).resolve().parent / "data" / "search-queries.yaml"
 TEST_DIRS = {"test", "tests", "idle_test"}
@@ -118,14 +121,30 @@ def main() -> int:
     parser.add_argument("--no-tests", action="store_true", help="leave out test directories")
     parser.add_argument("--runs", type=int, default=3, help="runs per end-to-end timing (3)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "auditor-bs")
+    parser.add_argument("--backend", choices=["builtin", "openai"], default="builtin")
+    parser.add_argument("--base-url", help="openai backend: the server, e.g. http://gpu:30000/v1")
+    parser.add_argument(
+        "--model", help="openai backend: the served model (Qwen/Qwen3-Embedding-4B)"
+    )
+    parser.add_argument("--dimensions", type=int, help="openai backend: Matryoshka truncation")
     args = parser.parse_args()
     queries = load_queries(args.queries)
     repo = make_repo(args.work, not args.no_tests)
     cache_dir = Path(os.environ.get("AUDITOR_CACHE_DIR") or args.work / "cache")
-    config = Config(cache_dir=str(cache_dir), progress=sys.stderr.isatty())
+    config = search_config(
+        Config(
+            cache_dir=str(cache_dir),
+            progress=sys.stderr.isatty(),
+            backend=args.backend,
+            base_url=args.base_url,
+            model=args.model,
+            dimensions=args.dimensions,
+            api_key=os.environ.get("AUDITOR_API_KEY"),
+        )
+    )
     warnings: list[str] = []
     cache = VectorCache(cache_dir, warnings)
-    embedder = LocalEmbedder()
+    embedder = create_embedder(config)
     started = time.perf_counter()
     index, stats = refreshed(repo, config, cache, embedder, warnings)
     print(
@@ -219,7 +238,9 @@ def main() -> int:
         print(f"  {mode:<9} {statistics.median(samples) * 1000:7.1f} / {p95 * 1000:7.1f}")
     index.close()
     cache.close()
-    end_to_end(repo, cache_dir, args.runs)
+    embedder.close()
+    if args.backend == "builtin":
+        end_to_end(repo, cache_dir, args.runs)
     return 0
 
 
