@@ -73,3 +73,14 @@ def test_search_falls_back_to_the_built_in_model_when_the_server_is_down(
     captured = capsys.readouterr()
     assert "falling back to the built-in model" in captured.err
     assert json.loads(captured.out)[0]["qualname"] == "run_shell"
+
+
+def test_unwritable_cache_directory_is_a_one_line_error(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "tool.py", CODE)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    assert run_cli(repo, ["search", "shell"], blocker, monkeypatch) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "AUDITOR_CACHE_DIR" in err[0] and "Traceback" not in err[0]

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from auditor.embed.base import Vectors
-from auditor.model import CodeUnit
+from auditor.model import AuditorError, CodeUnit
 from auditor.search.lexical import stems, words
 
 FORMAT = "auditor-search/2"
@@ -122,11 +122,21 @@ class SearchIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = self._open()
             except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+                    raise AuditorError(
+                        f"cannot open the search index {self.path}: {exc}; "
+                        "set AUDITOR_CACHE_DIR to a writable directory"
+                    ) from None
                 self._db = self._rebuild(str(exc))
+            except OSError as exc:
+                raise AuditorError(
+                    f"cannot create the search index in {self.path.parent}: {exc.strerror}; "
+                    "set AUDITOR_CACHE_DIR to a writable directory"
+                ) from None
         return self._db
 
     def _open(self) -> sqlite3.Connection:
