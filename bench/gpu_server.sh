@@ -16,6 +16,7 @@
 #   SGLANG_ARGS  extra launch flags, e.g. "--mem-fraction-static 0.6"
 #   BENCH_ARGS   extra bench/server.py flags, e.g. "--dimensions 1024 --snippets 800"
 #   LOG          SGLang's log file (default /tmp/sglang-embedding.log)
+#   SEARCH       non-empty: then run bench/search.py against the server too (SEARCH_ARGS: flags)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -77,3 +78,11 @@ fi
 # The model name comes from the server's GET /v1/models.
 # shellcheck disable=SC2086
 "$python" "$here/server.py" --base-url "http://127.0.0.1:$port/v1" $local_row ${BENCH_ARGS:-}
+
+# SEARCH=1: also the retrieval tables of bench/search.py (needs auditor's dependencies here:
+# pip install .), with the served model; SEARCH_ARGS adds flags, e.g. "--dimensions 1024".
+if [[ -n "${SEARCH:-}" ]]; then
+  # shellcheck disable=SC2086
+  "$python" "$here/search.py" --backend openai --base-url "http://127.0.0.1:$port/v1" \
+    --model "$model_path" ${SEARCH_ARGS:-}
+fi

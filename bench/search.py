@@ -12,6 +12,9 @@ Queries are split in two by a stable hash of their id. The fusion (weighted reci
 fusion, or a linear blend of normalized scores) is tuned on the "tune" half only; the figures
 that count are the held-out half's. Then: latency per query in-process, warm `auditor search`
 end to end (a new process), and `auditor index` after one file changed (medians of --runs).
+
+With --backend openai --base-url URL --model NAME the same tables come from a server model
+(queries sent with its search instruction); bench/gpu_server.sh runs that with SEARCH=1.
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ import yaml
 
 from auditor.cache import VectorCache
 from auditor.config import Config
-from auditor.embed.local import LocalEmbedder
+from auditor.embed import create_embedder
 from auditor.search.engine import POOL, Hit, Mode, load_table, search
-from auditor.search.rank import Fusion, fuse
-from auditor.search.service import query_vector, refreshed
+from auditor.search.lexical import query_stems
+from auditor.search.rank import DEFAULT_FUSION, Fusion, coverage, fuse
+from auditor.search.service import query_vector, refreshed, search_config
 
 QUERIES = Path(__file__).resolve().parent / "data" / "search-queries.yaml"
 TEST_DIRS = {"test", "tests", "idle_test"}
+PENALTIES = (0.0, 0.1, 0.2, 0.3, 1.0)
 GIT = ["git", "-c", "user.name=b", "-c", "user.email=b@b.invalid"]
 
 
@@ -110,36 +115,36 @@ class Pools:
     lexical: list[tuple[int, float]]
 
 
-def linear(pools: Pools, alpha: float) -> list[int]:
-    """alpha * min-max normalized cosine + (1 - alpha) * normalized BM25, over both pools."""
-
-    def normalized(pairs: list[tuple[int, float]]) -> dict[int, float]:
-        if not pairs:
-            return {}
-        values = [v for _, v in pairs]
-        low, high = min(values), max(values)
-        return {u: (v - low) / ((high - low) or 1.0) for u, v in pairs}
-
-    sem, lex = normalized(pools.semantic), normalized(pools.lexical)
-    units = set(sem) | set(lex)
-    score = {u: alpha * sem.get(u, 0.0) + (1 - alpha) * lex.get(u, 0.0) for u in units}
-    return sorted(units, key=lambda u: (-score[u], u))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=Path, default=QUERIES)
     parser.add_argument("--no-tests", action="store_true", help="leave out test directories")
     parser.add_argument("--runs", type=int, default=3, help="runs per end-to-end timing (3)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "auditor-bs")
+    parser.add_argument("--backend", choices=["builtin", "openai"], default="builtin")
+    parser.add_argument("--base-url", help="openai backend: the server, e.g. http://gpu:30000/v1")
+    parser.add_argument(
+        "--model", help="openai backend: the served model (Qwen/Qwen3-Embedding-4B)"
+    )
+    parser.add_argument("--dimensions", type=int, help="openai backend: Matryoshka truncation")
     args = parser.parse_args()
     queries = load_queries(args.queries)
     repo = make_repo(args.work, not args.no_tests)
     cache_dir = Path(os.environ.get("AUDITOR_CACHE_DIR") or args.work / "cache")
-    config = Config(cache_dir=str(cache_dir), progress=sys.stderr.isatty())
+    config = search_config(
+        Config(
+            cache_dir=str(cache_dir),
+            progress=sys.stderr.isatty(),
+            backend=args.backend,
+            base_url=args.base_url,
+            model=args.model,
+            dimensions=args.dimensions,
+            api_key=os.environ.get("AUDITOR_API_KEY"),
+        )
+    )
     warnings: list[str] = []
     cache = VectorCache(cache_dir, warnings)
-    embedder = LocalEmbedder()
+    embedder = create_embedder(config)
     started = time.perf_counter()
     index, stats = refreshed(repo, config, cache, embedder, warnings)
     print(
@@ -147,7 +152,7 @@ def main() -> int:
         f"({stats.embedded} vectors embedded, {time.perf_counter() - started:.1f} s)"
     )
     table = load_table(index)
-    rows = index.units(list(table.units))
+    rows = index.units(table.units.tolist())
     key_of = {u: (row.path, row.qualname) for u, row in rows.items()}
     missing = [q.id for q in queries if not any(a in key_of.values() for a in q.answers)]
     if missing:
@@ -168,38 +173,48 @@ def main() -> int:
             [(h.unit.id, h.score) for h in found["lexical"]],
         )
 
-    def ranking(q: Query, method: str, param: tuple[float, float]) -> list[tuple[str, str]]:
+    modules = {u for u, key in key_of.items() if key[1] == "<module>"}
+    covered: dict[str, dict[int, float]] = {}
+    for q in queries:
         p = pools[q.id]
-        if method == "semantic":
-            ids = [u for u, _ in p.semantic]
-        elif method == "lexical":
-            ids = [u for u, _ in p.lexical]
-        elif method == "rrf":
-            fusion = Fusion(k=param[0], semantic_weight=param[1])
-            ids = [
-                u for u, _ in fuse([u for u, _ in p.semantic], [u for u, _ in p.lexical], fusion)
-            ]
+        pool = list(dict.fromkeys([u for u, _ in p.semantic] + [u for u, _ in p.lexical]))
+        wanted = query_stems(q.text)
+        covered[q.id] = {u: coverage(wanted, r.terms) for u, r in index.units(pool).items()}
+
+    def ranking(q: Query, method: str, fusion: Fusion) -> list[tuple[str, str]]:
+        p = pools[q.id]
+        if method == "hybrid":
+            fused = fuse(p.semantic, p.lexical, fusion, covered[q.id], modules)
+            ids = [u for u, _ in fused]
         else:
-            ids = linear(p, param[0])
+            ids = [u for u, _ in (p.semantic if method == "semantic" else p.lexical)]
         return [key_of.get(u) or ("", "") for u in ids]
 
-    def mrr(subset: list[Query], method: str, param: tuple[float, float]) -> float:
-        return metrics([rank_of(ranking(q, method, param), q.answers) for q in subset])[2]
+    def mrr(subset: list[Query], fusion: Fusion) -> float:
+        return metrics([rank_of(ranking(q, "hybrid", fusion), q.answers) for q in subset])[2]
 
     tune = [q for q in queries if q.half == "tune"]
-    grid = [("rrf", (k, w)) for k in (1, 5, 10, 20, 40, 60) for w in (0.5, 1, 1.5, 2, 3, 4)]
-    grid += [("linear", (a / 10, 0.0)) for a in range(1, 10)]
-    best = max(grid, key=lambda g: (mrr(tune, *g), g[0] == "rrf"))
-    print(
-        f"fusion tuned on {len(tune)} queries (tune half): {best[0]} {best[1]}, "
-        f"MRR@10 {mrr(tune, *best):.3f} (RRF k=60 w=1: {mrr(tune, 'rrf', (60, 1)):.3f})"
-    )
-
+    grid = [
+        Fusion(method="rrf", k=k, semantic_weight=w, module_penalty=m)
+        for k in (10, 60)
+        for w in (1.0, 2.0)
+        for m in PENALTIES
+    ] + [
+        Fusion(method="linear", alpha=a, coverage=c, module_penalty=m)
+        for a in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+        for c in (0.0, 0.4, 0.8, 1.2, 1.6, 2.0, 3.0)
+        for m in PENALTIES
+    ]
+    best = max(grid, key=lambda f: mrr(tune, f))
+    print(f"fusion tuned on {len(tune)} queries (tune half): {best}, MRR@10 {mrr(tune, best):.3f}")
+    print(f"shipped default: {DEFAULT_FUSION}, MRR@10 {mrr(tune, DEFAULT_FUSION):.3f} (tune half)")
+    none = Fusion(method="rrf", k=60)
     methods = [
-        ("lexical", "lexical", (0.0, 0.0)),
-        ("semantic", "semantic", (0.0, 0.0)),
-        ("hybrid RRF k=60", "rrf", (60.0, 1.0)),
-        (f"hybrid tuned {best[0]} {best[1]}", best[0], best[1]),
+        ("lexical", "lexical", none),
+        ("semantic", "semantic", none),
+        ("hybrid RRF k=60", "hybrid", none),
+        ("hybrid shipped default", "hybrid", DEFAULT_FUSION),
+        ("hybrid tuned here", "hybrid", best),
     ]
     print(
         f"\n{'half':<9} {'lang':<4} {'n':>4}  {'method':<28} "
@@ -208,8 +223,8 @@ def main() -> int:
     for half in ("held-out", "tune", "all"):
         for lang in sorted({q.lang for q in queries}):
             subset = [q for q in queries if q.lang == lang and half in ("all", q.half)]
-            for label, method, param in methods:
-                ranks = [rank_of(ranking(q, method, param), q.answers) for q in subset]
+            for label, method, fusion in methods:
+                ranks = [rank_of(ranking(q, method, fusion), q.answers) for q in subset]
                 t1, t5, m = metrics(ranks)
                 print(
                     f"{half:<9} {lang:<4} {len(subset):>4}  {label:<28} "
@@ -223,7 +238,9 @@ def main() -> int:
         print(f"  {mode:<9} {statistics.median(samples) * 1000:7.1f} / {p95 * 1000:7.1f}")
     index.close()
     cache.close()
-    end_to_end(repo, cache_dir, args.runs)
+    embedder.close()
+    if args.backend == "builtin":
+        end_to_end(repo, cache_dir, args.runs)
     return 0
 
 
@@ -241,6 +258,8 @@ def timed_cli(repo: Path, env: dict[str, str], argv: list[str]) -> float:
 def end_to_end(repo: Path, cache_dir: Path, runs: int) -> None:
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "AUDITOR_CACHE_DIR": str(cache_dir), "PYTHONPATH": root}
+    # An installed package has its bytecode compiled; let the first, untimed run write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     query = ["search", "-q", "read a configuration file with sections and keys"]
     timed_cli(repo, env, query)
     warm = [timed_cli(repo, env, query) for _ in range(runs)]

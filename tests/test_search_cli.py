@@ -53,3 +53,34 @@ def test_rules_try_shows_matches_and_the_spread(
     assert run_cli(repo, ["rules", "try", description, "-k", "1"], cache_dir, monkeypatch) == 0
     text = capsys.readouterr().out
     assert " 1. tool.py:4-5  run_shell  " in text and "scores of 2 units" in text
+
+
+def test_search_falls_back_to_the_built_in_model_when_the_server_is_down(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "tool.py", CODE)
+    env = {
+        "AUDITOR_BACKEND": "openai",
+        "AUDITOR_BASE_URL": "http://127.0.0.1:9/v1",  # nothing listens on the discard port
+        "AUDITOR_MAX_RETRIES": "0",
+        "AUDITOR_TIMEOUT": "2",
+    }
+    args = ["search", "--format", "json", "run a shell command"]
+    assert run_cli(repo, args, cache_dir, monkeypatch, env) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    env["AUDITOR_FALLBACK"] = "builtin"
+    assert run_cli(repo, args, cache_dir, monkeypatch, env) == 0
+    captured = capsys.readouterr()
+    assert "falling back to the built-in model" in captured.err
+    assert json.loads(captured.out)[0]["qualname"] == "run_shell"
+
+
+def test_unwritable_cache_directory_is_a_one_line_error(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "tool.py", CODE)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    assert run_cli(repo, ["search", "shell"], blocker, monkeypatch) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "AUDITOR_CACHE_DIR" in err[0] and "Traceback" not in err[0]

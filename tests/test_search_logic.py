@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from auditor.search.lexical import match_expression, words
-from auditor.search.rank import Fusion, fuse
+from auditor.search.lexical import match_expression, query_stems, stems, words
+from auditor.search.rank import Fusion, coverage, fuse
 from auditor.search.vectors import VectorTable, build_graph
 
 
@@ -25,10 +25,32 @@ def test_match_expression_drops_stop_words_and_quotes_terms() -> None:
 
 
 def test_fuse_rewards_agreement_and_weights_the_semantic_side() -> None:
-    fused = fuse([1, 2, 3], [3, 4], Fusion(k=1.0))
+    fused = fuse([(1, 0.9), (2, 0.8), (3, 0.7)], [(3, 5.0), (4, 2.0)], Fusion("rrf", k=1.0))
     assert [u for u, _ in fused] == [3, 1, 2, 4]  # 3: 1/4 + 1/2; 2 and 4 tie at 1/3
-    heavy = fuse([1, 2, 3], [3, 4], Fusion(k=1.0, semantic_weight=4.0))
+    heavy = fuse(
+        [(1, 0.9), (2, 0.8), (3, 0.7)],
+        [(3, 5.0), (4, 2.0)],
+        Fusion("rrf", k=1.0, semantic_weight=4),
+    )
     assert [u for u, _ in heavy] == [1, 3, 2, 4]
+
+
+def test_linear_fusion_normalizes_adds_coverage_and_demotes_module_code() -> None:
+    semantic, lexical = [(1, 0.6), (2, 0.5), (3, 0.4)], [(3, 12.0), (4, 2.0)]
+    plain = fuse(semantic, lexical, Fusion("linear", alpha=0.5))
+    assert plain == [(1, 0.5), (3, 0.5), (2, 0.25), (4, 0.0)]
+    covered = fuse(semantic, lexical, Fusion("linear", alpha=0.5, coverage=1.0), {4: 1.0})
+    assert covered[0] == (4, 1.0)
+    demoted = fuse(semantic, lexical, Fusion("linear", module_penalty=1.0), modules=[1])
+    assert demoted[-1][0] == 1
+
+
+def test_coverage_compares_crude_stems_of_the_query_words() -> None:
+    wanted = query_stems("where are the connection pools closed")
+    assert wanted == {"conne", "pools", "close"}
+    terms = " ".join(stems(words("def close_pool(self): self.connections.clear()")))
+    assert coverage(wanted, terms) == 2 / 3  # "pools" is not "pool": five letters decide
+    assert coverage(set(), terms) == 0.0
 
 
 def unit_rows(count: int, seed: int = 0) -> np.ndarray:

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from auditor.commands.common import settings
+from auditor.embed.base import Embedder
 from auditor.model import AuditorError
 from auditor.search.engine import Hit, Mode, load_table, search
-from auditor.search.service import query_vector, refreshed, search_config
+from auditor.search.refresh import RefreshStats
+from auditor.search.service import query_vector, refreshed, search_config, with_fallback
 from auditor.search.store import Filters
 from auditor.search.vectors import VectorTable
 from auditor.select import relative_paths
@@ -80,15 +82,15 @@ def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     filters = Filters(
         tuple(args.lang or ()), args.kind or "", tuple(relative_paths(root, cwd, args.paths))
     )
-    with open_session(root, config) as session:
-        embedder = session.embedder()
+
+    def run(embedder: Embedder) -> list[Hit]:
         index, _ = refreshed(root, config, session.cache, embedder, session.warnings)
         try:
             vector, table = None, VectorTable.empty()
             if mode is not Mode.LEXICAL:
                 vector = query_vector(embedder, session.cache, args.query)
                 table = load_table(index)
-            hits = search(
+            return search(
                 index,
                 table,
                 args.query,
@@ -100,7 +102,9 @@ def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             )
         finally:
             index.close()
-            embedder.close()
+
+    with open_session(root, config) as session:
+        hits = with_fallback(session.embedder, session.fallback, session.warnings, run)
     _warn(session.warnings)
     if args.format == "json":
         print(json.dumps([hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
@@ -154,14 +158,16 @@ def print_hits(hits: Sequence[Hit], stream: Any = None) -> None:
 def cmd_index(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     root, config = settings(args, environ, Path.cwd())
     config = search_config(config)
-    with open_session(root, config) as session:
-        embedder = session.embedder()
+
+    def run(embedder: Embedder) -> tuple[dict[str, object], RefreshStats]:
         index, stats = refreshed(root, config, session.cache, embedder, session.warnings)
         try:
-            held = index.stats()
+            return index.stats(), stats
         finally:
             index.close()
-            embedder.close()
+
+    with open_session(root, config) as session:
+        held, stats = with_fallback(session.embedder, session.fallback, session.warnings, run)
     _warn(session.warnings)
     report: dict[str, object] = dict(held) if args.stats else {}
     report["refresh"] = {

@@ -9,8 +9,8 @@ import numpy as np
 
 from auditor import secrets
 from auditor.embed.base import Vectors
-from auditor.search.lexical import match_expression
-from auditor.search.rank import DEFAULT_FUSION, Fusion, fuse
+from auditor.search.lexical import match_expression, query_stems
+from auditor.search.rank import DEFAULT_FUSION, Fusion, coverage, fuse
 from auditor.search.store import Filters, SearchIndex, UnitRow
 from auditor.search.vectors import GRAPH_ABOVE, VectorTable, graph_table
 
@@ -36,9 +36,9 @@ class Hit:
 
 
 def load_table(index: SearchIndex) -> VectorTable:
-    unit_ids, matrix = index.vectors()
+    generation, unit_ids, matrix = index.vectors()
     if len(unit_ids) >= GRAPH_ABOVE:
-        return graph_table(index.path, index.generation(), unit_ids, matrix)
+        return graph_table(index.path, generation, unit_ids, matrix)
     return VectorTable(unit_ids, matrix)
 
 
@@ -61,6 +61,7 @@ def search(
     filters = filters or Filters()
     cosine: dict[int, float] = {}
     semantic: list[int] = []
+    semantic_pairs: list[tuple[int, float]] = []
     if mode is not Mode.LEXICAL and vector is not None:
         units, sims = table.best(vector)
         if filters:
@@ -69,9 +70,10 @@ def search(
         if min_score is not None:
             keep = sims >= min_score
             units, sims = units[keep], sims[keep]
-        order = np.argsort(-sims, kind="stable")[: max(POOL, top)]
-        semantic = units[order].tolist()
-        cosine = dict(zip(semantic, sims[order].tolist(), strict=True))
+        order = _best_rows(sims, max(POOL, top))
+        semantic_pairs = list(zip(units[order].tolist(), sims[order].tolist(), strict=True))
+        semantic = [u for u, _ in semantic_pairs]
+        cosine = dict(semantic_pairs)
     lexical: dict[int, float] = {}
     if mode is not Mode.SEMANTIC:
         limit = max(POOL, top)
@@ -83,8 +85,13 @@ def search(
     elif mode is Mode.LEXICAL:
         ranked = list(lexical.items())
     else:
-        allowed_lexical = [u for u in lexical if min_score is None or u in cosine]
-        ranked = fuse(semantic, allowed_lexical, fusion)
+        allowed_lexical = [(u, s) for u, s in lexical.items() if min_score is None or u in cosine]
+        pool = list(dict.fromkeys([*semantic, *(u for u, _ in allowed_lexical)]))
+        candidates = index.units(pool)
+        wanted = query_stems(query)
+        covered = {u: coverage(wanted, row.terms) for u, row in candidates.items()}
+        modules = [u for u, row in candidates.items() if row.kind == "module"]
+        ranked = fuse(semantic_pairs, allowed_lexical, fusion, covered, modules)
     ranked = ranked[:top]
     digits = 6 if mode is Mode.HYBRID else 4  # fused scores are small (1/(k + rank) sums)
     rows = index.units([u for u, _ in ranked])
@@ -104,6 +111,14 @@ def search(
             )
         )
     return hits
+
+
+def _best_rows(sims: np.ndarray, count: int) -> np.ndarray:
+    """Rows of the ``count`` highest values, highest first, without sorting all of them."""
+    if len(sims) > count:
+        part = np.argpartition(-sims, count - 1)[:count]
+        return part[np.argsort(-sims[part], kind="stable")]
+    return np.argsort(-sims, kind="stable")
 
 
 def _rounded(value: float | None) -> float | None:

@@ -8,7 +8,9 @@ tokenizer then stems both sides ("pools" meets ``pool``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+STEM = 5  # letters of a word that decide whether query and code use the same word
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -28,6 +30,15 @@ def words(text: str) -> list[str]:
             out.append(identifier.lower().strip("_"))
         out += parts
     return out
+
+
+def stems(found: Iterable[str]) -> set[str]:
+    """Crude stems of ``found`` words (their first STEM letters): enough to compare vocabularies."""
+    return {w[:STEM] for w in found}
+
+
+def query_stems(query: str) -> set[str]:
+    return stems(w for w in words(query) if w not in STOP_WORDS)
 
 
 def match_expression(query: str) -> str:

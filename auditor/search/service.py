@@ -6,6 +6,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from auditor.cache import VectorCache
 from auditor.config import Config
@@ -16,6 +17,7 @@ from auditor.model import AuditorError
 from auditor.search.refresh import RefreshStats, refresh
 from auditor.search.store import SearchIndex, index_path
 
+T = TypeVar("T")
 SEARCH_QUERY = "search-query"  # cache kind of search queries (their instruction differs)
 
 
@@ -74,3 +76,24 @@ def refresh_after_scan(
     finally:
         embedder.close()
     return warnings
+
+
+def with_fallback(
+    make_embedder: Callable[[], Embedder],
+    fallback: Callable[[], Embedder] | None,
+    warnings: list[str],
+    run: Callable[[Embedder], T],
+) -> T:
+    """``run`` with the configured embedder, or once more with the fallback if the server fails."""
+    embedder = make_embedder()
+    try:
+        return run(embedder)
+    except AuditorError as exc:
+        if fallback is None:
+            raise
+        warnings.append(f"{exc}; falling back to the built-in model for this run")
+        embedder.close()
+        embedder = fallback()
+        return run(embedder)
+    finally:
+        embedder.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import sqlite3
 import time
@@ -22,10 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from auditor.embed.base import Vectors
-from auditor.model import CodeUnit
-from auditor.search.lexical import words
+from auditor.model import AuditorError, CodeUnit
+from auditor.search.lexical import stems, words
 
-FORMAT = "auditor-search/1"
+FORMAT = "auditor-search/2"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
@@ -33,7 +34,7 @@ _SCHEMA = (
     " path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT)",
     "CREATE TABLE IF NOT EXISTS units ("
     " id INTEGER PRIMARY KEY, path TEXT NOT NULL, qualname TEXT, kind TEXT, language TEXT,"
-    " start_line INTEGER, end_line INTEGER, hash TEXT, text TEXT)",
+    " start_line INTEGER, end_line INTEGER, hash TEXT, text TEXT, terms TEXT)",
     "CREATE INDEX IF NOT EXISTS units_path ON units (path)",
     "CREATE TABLE IF NOT EXISTS windows ("
     " id INTEGER PRIMARY KEY, unit_id INTEGER NOT NULL, start_line INTEGER, end_line INTEGER,"
@@ -77,6 +78,7 @@ class UnitRow:
     start_line: int
     end_line: int
     text: str
+    terms: str  # the unit's distinct word stems, space-separated (see rank.coverage)
 
 
 @dataclass(frozen=True)
@@ -120,11 +122,21 @@ class SearchIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = self._open()
             except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+                    raise AuditorError(
+                        f"cannot open the search index {self.path}: {exc}; "
+                        "set AUDITOR_CACHE_DIR to a writable directory"
+                    ) from None
                 self._db = self._rebuild(str(exc))
+            except OSError as exc:
+                raise AuditorError(
+                    f"cannot create the search index in {self.path.parent}: {exc.strerror}; "
+                    "set AUDITOR_CACHE_DIR to a writable directory"
+                ) from None
         return self._db
 
     def _open(self) -> sqlite3.Connection:
@@ -191,18 +203,59 @@ class SearchIndex:
         row = self._connect().execute("SELECT value FROM meta WHERE name='generation'").fetchone()
         return int(row[0]) if row else 0
 
-    def vectors(self) -> tuple[np.ndarray, Vectors]:
-        """Every window's unit id and vector, ordered by unit id (a unit's windows adjacent)."""
-        rows = self._connect().execute("SELECT unit_id, vector FROM windows ORDER BY unit_id")
-        ids: list[int] = []
-        blobs: list[bytes] = []
-        for unit_id, blob in rows:
-            ids.append(unit_id)
-            blobs.append(blob)
-        if not blobs:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
-        return np.asarray(ids, dtype=np.int64), matrix
+    def vectors(self) -> tuple[int, np.ndarray, Vectors]:
+        """The generation, and every window's unit id and vector, ordered by unit id.
+
+        A unit's windows are adjacent. Read in one transaction, so the generation is the
+        one the vectors belong to; kept as two .npy files per generation beside the index,
+        which later runs memory-map instead of reading every row again.
+        """
+        db = self._connect()
+        db.execute("BEGIN")
+        try:
+            generation = self.generation()
+            snapshot = self._snapshot(generation)
+            if snapshot is not None:
+                return generation, *snapshot
+            rows = db.execute("SELECT unit_id, vector FROM windows ORDER BY unit_id").fetchall()
+        finally:
+            db.execute("COMMIT")
+        if not rows:
+            return generation, np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+        matrix = matrix.reshape(len(rows), -1)
+        self._save_snapshot(generation, ids, matrix)
+        return generation, ids, matrix
+
+    def _snapshot_files(self, generation: int) -> tuple[Path, Path]:
+        stem = f"{self.path.name}.g{generation}"
+        return self.path.with_name(f"{stem}.units.npy"), self.path.with_name(f"{stem}.vectors.npy")
+
+    def _snapshot(self, generation: int) -> tuple[np.ndarray, Vectors] | None:
+        units, vectors = self._snapshot_files(generation)
+        try:
+            ids = np.load(units, mmap_mode="r")
+            matrix = np.load(vectors, mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        if ids.ndim != 1 or matrix.ndim != 2 or len(ids) != len(matrix):
+            return None
+        return np.asarray(ids), matrix
+
+    def _save_snapshot(self, generation: int, ids: np.ndarray, matrix: Vectors) -> None:
+        for old in self.path.parent.glob(f"{self.path.name}.g*.npy"):
+            with contextlib.suppress(OSError):
+                old.unlink()
+        for target, array in zip(self._snapshot_files(generation), (ids, matrix), strict=True):
+            partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+            try:
+                with partial.open("wb") as handle:
+                    np.save(handle, array)
+                partial.replace(target)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
 
     def allowed(self, filters: Filters) -> set[int]:
         where, params = filters.where()
@@ -227,7 +280,7 @@ class SearchIndex:
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             query = (
-                "SELECT id, path, qualname, kind, language, start_line, end_line, text"
+                "SELECT id, path, qualname, kind, language, start_line, end_line, text, terms"
                 f" FROM units WHERE id IN ({marks})"
             )
             for row in self._connect().execute(query, chunk):
@@ -325,9 +378,10 @@ class SearchIndex:
         )
         path_words = " ".join(words(entry.path))
         for unit, spans, vectors in entry.units:
+            body = words(unit.text)
             cursor = db.execute(
                 "INSERT INTO units (path, qualname, kind, language, start_line, end_line, hash,"
-                " text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " text, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     unit.path,
                     unit.qualname,
@@ -337,6 +391,7 @@ class SearchIndex:
                     unit.end_line,
                     unit.content_hash,
                     unit.text,
+                    " ".join(sorted(stems(body))),
                 ),
             )
             unit_id = cursor.lastrowid
@@ -350,7 +405,7 @@ class SearchIndex:
             name = f"{' '.join(words(unit.qualname))} {path_words}"
             db.execute(
                 "INSERT INTO fts (rowid, name, body) VALUES (?, ?, ?)",
-                (unit_id, name, " ".join(words(unit.text))),
+                (unit_id, name, " ".join(body)),
             )
 
 
