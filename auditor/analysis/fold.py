@@ -158,6 +158,9 @@ def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
             return (lt | rt, lf & rf) if op in ("and", "&&") else (lt & rt, lf | rf)
         left, right = children
         if op in ("in", "not in"):
+            if _is_literal(left) and _name(right):  # '..' in name: true means suspicious
+                checked = {str(_name(right))}
+                return (set(), checked) if op == "in" else (checked, set())
             name = _name(left)
             if name is None:
                 return set(), set()

@@ -40,6 +40,7 @@ class Sink:
     pattern: StructPattern
     direct_parameters: bool = False
     literal: str = ""  # regex: the text a value was built into must match (e.g. SQL words)
+    built_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class TaintSpec:
                 sink.pattern.focus,
                 sink.direct_parameters,
                 _searcher(sink.literal) if sink.literal else None,
+                sink.built_only,
             )
             for match in patterns.find(tree, sink.pattern):
                 targets = found.sinks.setdefault(key_of(match), [])
@@ -191,8 +193,10 @@ def _sinks(items: object, where: str) -> tuple[Sink, ...]:
         here = f"{where}.sinks[{index}]"
         direct = False
         literal = ""
-        if isinstance(item, dict) and ("parameters" in item or "literal" in item):
+        built_only = False
+        if isinstance(item, dict) and ({"parameters", "literal", "built"} & set(item)):
             item = dict(item)
+            built_only = bool(item.pop("built", False))
             mode = item.pop("parameters", "built")
             if mode not in ("direct", "built"):
                 raise AuditorError(f"{here}.parameters: expected 'direct' or 'built'")
@@ -202,7 +206,7 @@ def _sinks(items: object, where: str) -> tuple[Sink, ...]:
                 _name_regex(literal)
             except re.error as exc:
                 raise AuditorError(f"{here}.literal: invalid regex: {exc}") from None
-        out.append(Sink(StructPattern.create(item, here), direct, literal))
+        out.append(Sink(StructPattern.create(item, here), direct, literal, built_only))
     return tuple(out)
 
 

@@ -57,11 +57,18 @@ class SinkSpec:
     focus: str  # metavariable whose value must not be tainted ("" = the whole match)
     direct_parameters: bool = False  # a parameter counts without string building
     literal: Callable[[str], bool] | None = None  # built text must look like this (SQL, ...)
+    built_only: bool = False  # only values built into text count (an HTML page returned)
 
     def accepts(self, flow: Flow) -> bool:
-        if self.literal is not None:  # the value must have been built into such text
-            return flow.built and self.literal(flow.literal)
-        return flow.built or flow.kind != "parameter" or self.direct_parameters
+        literal_ok = self.literal is None or (flow.built and self.literal(flow.literal))
+        if flow.kind == "parameter" and not self.direct_parameters:
+            # A parameter is the caller's: it counts where the code itself builds it into the
+            # sink's language (SQL, a shell line: the sink's `literal`); passed on to an API that
+            # does what its caller asks (open, eval, a TLS option), it is the caller's call.
+            return self.literal is not None and literal_ok
+        if self.built_only and not flow.built:
+            return False
+        return literal_ok if flow.built else True
 
 
 @dataclass
