@@ -377,3 +377,16 @@ def test_notebook_cells_are_decoded_and_lines_kept() -> None:
     assert text.split("\n")[hit.line].strip().startswith('"openai.api_key')
     assert text[hit.start : hit.end] == value
     assert value not in mask_text(text, "notebook")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'PASS_ARGS = {_PassArg.context: "context", _PassArg.env: "environment"}\n',
+        "__all__ = ['HTTPPasswordMgr', 'HTTPPasswordMgrWithDefaultRealm',\n"
+        "           'AbstractBasicAuthHandler']\n",
+    ],
+)
+def test_names_and_labels_are_not_secrets(code: str) -> None:
+    # Seen in the standard library and jinja2: a value naming its own key, class names.
+    assert find_secrets(code, "python") == []

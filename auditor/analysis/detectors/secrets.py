@@ -155,6 +155,11 @@ _EXAMPLE_KEYS = (
 _PUBLIC_VALUE = re.compile(r"^pk[._]")
 
 
+_NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_CLASS_NAME = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,}(?=[A-Z][a-z]|$))+")
+_CREDENTIAL_PART = re.compile(r"Pass(?:word)?|Token|Secret|Auth|Key|Credential")
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character of ``value``'s own character distribution."""
     if not value:
@@ -187,6 +192,11 @@ def _random_enough(kind: str, value: str) -> bool:
 
 def _looks_random(name: str, value: str) -> bool:
     """Whether a value held in a credential name is a credential rather than a label."""
+    parts = {p.lower() for p in _NAME_PARTS.findall(name)}
+    if value.lower() in parts:  # _PassArg.context: "context" names itself
+        return False
+    if _CLASS_NAME.fullmatch(value) and _CREDENTIAL_PART.search(value):
+        return False  # "HTTPPasswordMgrWithDefaultRealm": a class name, not a password
     if any(c.isspace() for c in value) or "://" in value or value.startswith(("/", "./", "~")):
         return False
     if _UUID.fullmatch(value) and not ctx.PASSWORD_NAME.search(name):
