@@ -362,7 +362,10 @@ def _precise(rule: Rule, language: str) -> bool:
     veto it (measured on the corpus: the gate cost data-flow findings recall, never precision).
     """
     found = rule.evidence_for(language)
-    return found is not None and (found.detector is not None or found.taint is not None)
+    if found is None:
+        return False
+    structural = bool(found.match) and all(p.kind == "pattern" for p in found.match)
+    return found.detector is not None or found.taint is not None or structural
 
 
 def _needs_gate(unit: CodeUnit, rules: Sequence[Rule]) -> bool:
