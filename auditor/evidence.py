@@ -173,7 +173,7 @@ class _Unit:
             return []
         struct = structural.StructPattern(pattern.source, pattern.focus)
         regions = []
-        for match in structural.find(tree, struct):
+        for match in structural.find(tree, struct, self.text):
             nodes = structural.focus_nodes(match, struct)
             if nodes:
                 first_row = min(n.range().start.line for n in nodes)
@@ -240,7 +240,14 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     found: dict[Region, Confirmation] = {}
     # Most candidates that pass the gate have no match at all: the cheap tests go first, and
     # requires/unless run only when something matched.
-    for pattern in evidence.match:  # the first pattern that matches pins the lines
+    structs = tuple(p.source for p in evidence.match if p.kind == "pattern")
+    tree = structural.root(unit.language, unit.text) if structs else None
+    hopeless = (
+        tree is not None
+        and len(structs) == len(evidence.match)
+        and not structural.any_match(tree, structs, unit.text)
+    )
+    for pattern in () if hopeless else evidence.match:  # the first that matches pins the lines
         rank = 80 if pattern.kind == "pattern" else 60
         for region in view.find_all(pattern):
             found.setdefault(

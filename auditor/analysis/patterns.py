@@ -115,17 +115,70 @@ def root(language: str, text: str) -> Node | None:
     return _parse(sg_language, text).root()
 
 
-def find(tree: Node, pattern: StructPattern) -> list[Node]:
+def find(tree: Node, pattern: StructPattern, text: str = "") -> list[Node]:
     """The matches of ``pattern`` in ``tree``; none where the grammar cannot express it.
 
+    With the unit's ``text``, a pattern whose every alternative names a word the text lacks
+    (``os.system($C)`` in a unit without "system") is not run: most units match no pattern,
+    and the word test is far cheaper than a tree search.
     JavaScript evidence also serves TypeScript, whose grammar has no JSX node kinds: a pattern
     that names one matches nothing there (``rules test`` checks each in its own language).
     """
+    if text and not _may_match(pattern.rule, text):
+        return []
     config: Any = pattern.config()
     try:
         return list(tree.find_all(config))
     except RuntimeError:
         return []
+
+
+_WORD = re.compile(r"(?<![$\w])[A-Za-z_]\w*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(rule: str) -> tuple[frozenset[str], ...] | None:
+    """Per alternative of a rule, the words its pattern text needs; None when it cannot say."""
+    body = json.loads(rule)
+    alternatives = body.get("any") if "pattern" not in body else [body]
+    if not isinstance(alternatives, list):
+        return None
+    out = []
+    for alt in alternatives:
+        pattern = alt.get("pattern") if isinstance(alt, dict) else None
+        if not isinstance(pattern, str):
+            return None
+        words = frozenset(w for w in _WORD.findall(pattern) if w not in _KEYWORDS)
+        if not words:
+            return None
+        out.append(words)
+    return tuple(out)
+
+
+_KEYWORDS = frozenset({"return", "new", "await", "const", "let", "var", "this", "self", "in",
+                       "not", "and", "or", "is", "function", "async", "def", "lambda"})  # fmt: skip
+
+
+def _may_match(rule: str, text: str) -> bool:
+    alternatives = _words(rule)
+    if alternatives is None:
+        return True
+    return any(all(word in text for word in words) for words in alternatives)
+
+
+@functools.lru_cache(maxsize=1024)
+def combined(rules: tuple[str, ...]) -> StructPattern:
+    """One rule matching wherever any of ``rules`` would: one tree search tells whether any
+    of them can match at all (most units match none)."""
+    return StructPattern(json.dumps({"any": [json.loads(rule) for rule in rules]}))
+
+
+def any_match(tree: Node, rules: tuple[str, ...], text: str) -> bool:
+    """Whether any of ``rules`` (ast-grep rules as JSON, no constraints) matches in ``tree``."""
+    live = tuple(rule for rule in rules if _may_match(rule, text))
+    if not live:
+        return False
+    return bool(find(tree, combined(live)))
 
 
 def focus_nodes(match: Node, pattern: StructPattern) -> list[Node]:

@@ -52,20 +52,20 @@ class TaintSpec:
     names: str = ""  # regex over one identifier / key: names that say they hold a secret
     numbers_clean: bool = False  # the `numeric` sanitizers apply: typed numbers carry no text
 
-    def places(self, tree: object) -> Places:
+    def places(self, tree: object, text: str = "") -> Places:
+        """Sinks first: a unit without one needs no sources, sanitizers or walk (most units)."""
         found = Places(parameters=self.parameters, numbers_clean=self.numbers_clean)
-        if self.names:
-            regex = _name_regex(self.names)
-            found.name_source = lambda name: regex.search(name) is not None
-        for pattern in self.sources:
-            for match in patterns.find(tree, pattern):
-                for node in patterns.focus_nodes(match, pattern):
-                    found.sources[key_of(node)] = "request"
-        for pattern in self.sanitizers:
-            for match in patterns.find(tree, pattern):
-                for node in patterns.focus_nodes(match, pattern):
-                    found.sanitizers.add(key_of(node))
+        only_sources = not self.parameters and not self.names
+        if only_sources and not any(patterns.find(tree, p, text) for p in self.sources):
+            return found  # flows start only at sources, and there is none: nothing can reach
+        plain = tuple(s.pattern.rule for s in self.sinks if not s.pattern.constraints)
+        quick = not patterns.any_match(tree, plain, text) if plain else False
         for sink in self.sinks:
+            if quick and not sink.pattern.constraints:
+                continue  # one search said none of the plain sinks is here
+            matches = patterns.find(tree, sink.pattern, text)
+            if not matches:
+                continue
             spec = SinkSpec(
                 sink.pattern.label,
                 sink.pattern.focus,
@@ -73,9 +73,22 @@ class TaintSpec:
                 _searcher(sink.literal) if sink.literal else None,
                 sink.built_only,
             )
-            for match in patterns.find(tree, sink.pattern):
+            for match in matches:
                 targets = found.sinks.setdefault(key_of(match), [])
                 targets += [(spec, node) for node in patterns.focus_nodes(match, sink.pattern)]
+        if not found.sinks:
+            return found
+        if self.names:
+            regex = _name_regex(self.names)
+            found.name_source = lambda name: regex.search(name) is not None
+        for pattern in self.sources:
+            for match in patterns.find(tree, pattern, text):
+                for node in patterns.focus_nodes(match, pattern):
+                    found.sources[key_of(node)] = "request"
+        for pattern in self.sanitizers:
+            for match in patterns.find(tree, pattern, text):
+                for node in patterns.focus_nodes(match, pattern):
+                    found.sanitizers.add(key_of(node))
         return found
 
 
@@ -95,7 +108,7 @@ def analyse(spec: TaintSpec, language: str, text: str) -> list[Hit]:
     tree = patterns.root(language, text)
     if table is None or tree is None:
         return []
-    places = spec.places(tree)
+    places = spec.places(tree, text)
     if not places.sinks:
         return []  # no sink: nothing can be reported, so skip the walk
     return Engine(table, places).run(tree)
