@@ -213,6 +213,14 @@ def check_patterns(rules: Sequence[Rule]) -> list[str]:
                 if p.kind == "pattern"
             ]
             if ev.taint is not None:
+                for regex in [ev.taint.names, *(s.literal for s in ev.taint.sinks)]:
+                    try:
+                        re.compile(regex)
+                    except re.error as exc:
+                        problems.append(
+                            f"{_show(Path(rule.source))}: key 'evidence.{language}.taint': "
+                            f"invalid regex {regex!r}: {exc}"
+                        )
                 structs += [
                     (f"taint[{i}]", p) for i, p in enumerate(taint_spec.all_patterns(ev.taint))
                 ]
@@ -430,7 +438,7 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
         if "taint" in body:
             tables = taint_spec.shared_tables(shipped_rules_dir() / taint_spec.SOURCES_DIR)
             taint = taint_spec.load_taint(
-                body["taint"], f"{where}: key '{key}.taint'", language, tables
+                body["taint"], f"{where}: key '{key}.taint'", language, tables, check
             )
         if not parts["match"] and detector is None and taint is None:
             raise AuditorError(

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import baseline, rules
+from auditor import baseline, rule_cache, rules
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed import Backend, create_embedder
@@ -36,7 +36,7 @@ class Session:
             dirs = [Path(d) if Path(d).is_absolute() else self.root / d for d in self.config.rules]
         else:
             dirs = defaults(self.root, rules.shipped_rules_dir())
-        return rules.load_rules(dirs)
+        return rule_cache.load(dirs, Path(self.config.cache_dir), rules.load_rules)
 
     def apply_baseline(self, result: ScanResult) -> ScanResult:
         if not self.config.baseline:
