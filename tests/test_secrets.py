@@ -231,7 +231,7 @@ def test_hits_carry_line_and_offsets() -> None:
 
 def test_mask_format() -> None:
     assert mask(AWS) == "AKIA…(20 chars)"
-    assert mask("hunter22") == "********"
+    assert mask("hunter22") == "…(8 chars)"  # one style: no character shown
     assert mask("") == ""
 
 
@@ -255,7 +255,7 @@ def test_mask_text_masks_every_secret_and_keeps_the_rest() -> None:
     for value in (AWS, "S3cretPw9x", JWT):
         assert value not in masked
     assert 'AWS_KEY = "AKIA…(20 chars)"' in masked
-    assert "postgres://app:**********@db:5432/app" in masked
+    assert "postgres://app:…(10 chars)@db:5432/app" in masked
     assert masked.endswith("timeout = 30\n")
     assert masked.count("\n") == text.count("\n")  # line numbers survive
 

@@ -16,11 +16,14 @@ from auditor.analysis.detectors.secrets import SecretHit, find_secrets
 def mask(value: str) -> str:
     """A description of ``value`` that never contains all of it: ``AKIA…(20 chars)``.
 
-    Values under 12 characters are starred out entirely; longer ones show at most their first
-    four characters (for most key formats, the public prefix).
+    One style everywhere: values under 12 characters show none of their characters
+    (``…(8 chars)``); longer ones show at most their first four (for most key formats, the
+    public prefix).
     """
+    if not value:
+        return ""
     if len(value) < 12:
-        return "*" * len(value)
+        return f"…({len(value)} chars)"
     return f"{value[:4]}…({len(value)} chars)"
 
 
