@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.analysis import fold
+from auditor.analysis.branches import BODY_KINDS, BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin
 from auditor.analysis.languages import Table
 from auditor.analysis.values import (
@@ -37,7 +38,6 @@ from auditor.analysis.values import (
     Val,
     cap,
     literal_of,
-    merge_states,
     union,
 )
 
@@ -94,7 +94,7 @@ class Hit:
     text: str  # the sink's code, for the path's last step
 
 
-class Engine(CallMixin):
+class Engine(CallMixin, BranchMixin):
     def __init__(self, table: Table, places: Places) -> None:
         self.t = table
         self.p = places
@@ -201,111 +201,6 @@ class Engine(CallMixin):
             every = names if self.t.sg_language == "go" else names[:1]
             out += [(n.text(), types) for n in every if n.text() not in REQUEST_OBJECTS]
         return out
-
-    def if_(self, node: Node, st: State) -> bool:
-        initializer = node.field("initializer")  # Go: `if v := f(x); v != "" {`
-        if initializer is not None:
-            self.stmt(initializer, st)
-        branches, else_body = self.if_parts(node)
-        outs: list[State] = []
-        cur: State | None = dict(st)
-        for cond, body in branches:
-            assert cur is not None
-            value = self.expr(cond, cur) if cond is not None else NOTHING
-            when_true, when_false = guards(self.t, cond) if cond is not None else (set(), set())
-            if value.const is not None and not value.tainted and not value.const:
-                self.sanitize(cur, when_false)
-                continue
-            inside = dict(cur)
-            self.sanitize(inside, when_true)
-            if body is not None and self.stmt(body, inside):
-                outs.append(inside)
-            if value.const is not None and not value.tainted and value.const:
-                cur = None
-                break
-            cur = dict(cur)
-            self.sanitize(cur, when_false)
-        if cur is not None:
-            if else_body is not None:
-                if self.stmt(else_body, cur):
-                    outs.append(cur)
-            else:
-                outs.append(cur)
-        if not outs:
-            return False
-        st.clear()
-        st.update(merge_states(outs))
-        return True
-
-    def if_parts(self, node: Node) -> tuple[list[tuple[Node, Node]], Node | None]:
-        branches = [(node.field("condition"), node.field("consequence"))]
-        else_body = None
-        for alt in node.field_children("alternative"):
-            if alt.kind() == "elif_clause":
-                branches.append((alt.field("condition"), alt.field("consequence")))
-            elif alt.kind() == "else_clause":
-                else_body = alt.field("body") or next(iter(alt.named_children()), None)
-            else:
-                else_body = alt
-        return branches, else_body
-
-    def sanitize(self, st: State, names: set[str]) -> None:
-        for name in names:
-            st[name] = NOTHING
-
-    def loop(self, node: Node, st: State) -> None:
-        before = dict(st)
-        var_field, iter_field = self.t.foreach.get(node.kind(), ("", ""))
-        for _ in range(2):
-            inside = dict(st)
-            if iter_field:
-                iterated = node.field(iter_field)
-                target = node.field(var_field)
-                if iterated is not None:
-                    value = union(self.expr(iterated, inside))
-                    if target is not None:
-                        self.assign(target, value, inside, node)
-            else:
-                for child in node.named_children():
-                    if child.kind() not in BODY_KINDS:
-                        self.expr(child, inside)
-            body = node.field("body")
-            if body is not None:
-                self.stmt(body, inside)
-            st.clear()
-            st.update(merge_states([before, inside]))
-
-    def switch(self, node: Node, st: State) -> None:
-        initializer = node.field("initializer")  # Go: `switch v := f(x); v {`
-        if initializer is not None:
-            self.stmt(initializer, st)
-        subject = node.field("condition") or node.field("value")
-        value = self.expr(subject, st) if subject is not None else NOTHING
-        body = node.field("body")
-        if body is None and node.kind() in _GO_SWITCHES:
-            body = node  # Go's cases are the statement's own children
-        if body is None:
-            return
-        groups = [g for g in body.named_children() if g.kind() in _CASE_KINDS or body is not node]
-        groups = [g for g in groups if g.kind() != "comment"]
-        chosen = groups
-        if value.const is not None and not value.tainted:
-            matching = [g for g in groups if fold.case_matches(g, value.const)]
-            if matching:
-                chosen = matching[:1]
-            elif any(fold.is_default(g) for g in groups):
-                chosen = [g for g in groups if fold.is_default(g)][:1]
-        outs = [dict(st)] if chosen is groups else []
-        for group in chosen:
-            inside = dict(st)
-            for child in group.named_children():
-                if child.kind() in ("switch_label", "case", "default"):
-                    continue
-                if not self.stmt(child, inside):
-                    break
-            outs.append(inside)
-        st.clear()
-        st.update(merge_states(outs or [st]))
 
     # -- sinks -------------------------------------------------------------------------
 
@@ -553,8 +448,6 @@ SWITCHES = frozenset(
     {"switch_expression", "switch_statement", "expression_switch_statement",
      "type_switch_statement"}
 )  # fmt: skip
-_GO_SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement"})
-_CASE_KINDS = frozenset({"expression_case", "default_case", "type_case"})
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
@@ -578,11 +471,6 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
-    """Variables known to be allow-listed (or constant) when ``cond`` is true / false."""
-    return fold.guards(table, cond)
-
-
 EXPRESSION_STATEMENTS = frozenset(
     {
         "expression_statement",
@@ -601,7 +489,6 @@ EXPRESSION_STATEMENTS = frozenset(
         "go_statement",
     }
 )
-BODY_KINDS = frozenset({"block", "statement_block", "compound_statement", "constructor_body"})
 # Parameters that hold the framework's request/response objects: their fields are sources only
 # where the shared source table says so (request.args is input, request.method is not).
 REQUEST_OBJECTS = frozenset(
