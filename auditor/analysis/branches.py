@@ -44,7 +44,8 @@ class BranchMixin:
         for cond, body in branches:
             assert cur is not None
             value = self.expr(cond, cur) if cond is not None else NOTHING
-            when_true, when_false = guards(self.t, cond) if cond is not None else (set(), set())
+            no_guards: tuple[set[str], set[str]] = (set(), set())
+            when_true, when_false = fold.guards(self.t, cond) if cond is not None else no_guards
             if value.const is not None and not value.tainted and not value.const:
                 self.sanitize(cur, when_false)
                 continue
@@ -138,8 +139,3 @@ class BranchMixin:
             outs.append(inside)
         st.clear()
         st.update(merge_states(outs or [st]))
-
-
-def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
-    """Variables known to be allow-listed (or constant) when ``cond`` is true / false."""
-    return fold.guards(table, cond)

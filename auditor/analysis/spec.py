@@ -57,8 +57,11 @@ class TaintSpec:
         """Sinks first: a unit without one needs no sources, sanitizers or walk (most units)."""
         found = Places(parameters=self.parameters, numbers_clean=self.numbers_clean)
         only_sources = not self.parameters and not self.names
-        if only_sources and not any(patterns.find(tree, p, text) for p in self.sources):
-            return found  # flows start only at sources, and there is none: nothing can reach
+        sources: list[tuple[StructPattern, list[object]]] | None = None
+        if only_sources:
+            sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
+            if not any(matches for _, matches in sources):
+                return found  # flows start only at sources, and there is none: nothing reaches
         plain = tuple(s.pattern.rule for s in self.sinks if not s.pattern.constraints)
         quick = not patterns.any_match(tree, plain, text) if plain else False
         for sink in self.sinks:
@@ -82,8 +85,10 @@ class TaintSpec:
         if self.names:
             regex = _name_regex(self.names)
             found.name_source = lambda name: regex.search(name) is not None
-        for pattern in self.sources:
-            for match in patterns.find(tree, pattern, text):
+        if sources is None:
+            sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
+        for pattern, matches in sources:
+            for match in matches:
                 for node in patterns.focus_nodes(match, pattern):
                     found.sources[key_of(node)] = "request"
         for pattern in self.sanitizers:

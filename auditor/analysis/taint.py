@@ -27,7 +27,7 @@ from typing import Any
 
 from auditor.analysis import fold
 from auditor.analysis.branches import BODY_KINDS, BranchMixin
-from auditor.analysis.calls import _COMPREHENSIONS, CallMixin
+from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.languages import Table
 from auditor.analysis.values import (
     CLEAN,
@@ -236,7 +236,7 @@ class Engine(CallMixin, BranchMixin):
         t = self.t
         if source is not None:
             line = node.range().start.line
-            found = Val(frozenset({Flow(Step(line, _short(node.text())), source)}))
+            found = Val(frozenset({Flow(Step(line, short(node.text())), source)}))
             if t.sg_language == "go" and kind in t.calls:
                 self.fill_pointers(node, found, st)  # c.ShouldBindJSON(&form)
             return found
@@ -351,7 +351,7 @@ class Engine(CallMixin, BranchMixin):
         assert self.p.name_source is not None
         if self.p.name_source(key) or (dotted and self.p.name_source(dotted)):
             line = node.range().start.line
-            return Val(frozenset({Flow(Step(line, _short(node.text())), "name")}))
+            return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         return NOTHING
 
     def subscript(self, node: Node, st: State) -> Val:
@@ -464,11 +464,6 @@ def _aborts(statement: Node) -> bool:
 
 def _ranked(flows: list[Flow]) -> list[Flow]:
     return sorted(cap(frozenset(flows)), key=lambda f: (f.kind != "request", f.source.line))
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 EXPRESSION_STATEMENTS = frozenset(
