@@ -38,6 +38,7 @@ from auditor.analysis.values import (
     Val,
     cap,
     literal_of,
+    tiebreak,
     union,
 )
 
@@ -463,7 +464,9 @@ def _aborts(statement: Node) -> bool:
 
 
 def _ranked(flows: list[Flow]) -> list[Flow]:
-    return sorted(cap(frozenset(flows)), key=lambda f: (f.kind != "request", f.source.line))
+    return sorted(
+        cap(frozenset(flows)), key=lambda f: (f.kind != "request", f.source.line, tiebreak(f))
+    )
 
 
 EXPRESSION_STATEMENTS = frozenset(

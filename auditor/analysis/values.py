@@ -42,11 +42,19 @@ Taint = frozenset[Flow]
 CLEAN: Taint = frozenset()
 
 
+def tiebreak(flow: Flow) -> tuple[object, ...]:
+    """The rest of a total order on flows: which of two equally good flows is shown must not
+    depend on the order of a set (string hashes change from one process to the next)."""
+    return (flow.source.text, tuple((s.line, s.text) for s in flow.steps), flow.built, flow.literal)
+
+
 def cap(flows: Taint) -> Taint:
     if len(flows) <= MAX_FLOWS:
         return flows
     # Prefer request flows, then short paths: the most convincing ones to show.
-    ranked = sorted(flows, key=lambda f: (f.kind != "request", len(f.steps), f.source.line))
+    ranked = sorted(
+        flows, key=lambda f: (f.kind != "request", len(f.steps), f.source.line, tiebreak(f))
+    )
     return frozenset(ranked[:MAX_FLOWS])
 
 
