@@ -19,6 +19,7 @@ from typing import Any
 from ast_grep_py import SgRoot
 
 from auditor.analysis.languages import SG_LANGUAGES
+from auditor.analysis.prefilter import may_match
 from auditor.model import AuditorError
 
 Node = Any
@@ -124,46 +125,13 @@ def find(tree: Node, pattern: StructPattern, text: str = "") -> list[Node]:
     JavaScript evidence also serves TypeScript, whose grammar has no JSX node kinds: a pattern
     that names one matches nothing there (``rules test`` checks each in its own language).
     """
-    if text and not _may_match(pattern.rule, text):
+    if text and not may_match(pattern.rule, text, pattern.constraints):
         return []
     config: Any = pattern.config()
     try:
         return list(tree.find_all(config))
     except RuntimeError:
         return []
-
-
-_WORD = re.compile(r"(?<![$\w])[A-Za-z_]\w*")
-
-
-@functools.lru_cache(maxsize=4096)
-def _words(rule: str) -> tuple[frozenset[str], ...] | None:
-    """Per alternative of a rule, the words its pattern text needs; None when it cannot say."""
-    body = json.loads(rule)
-    alternatives = body.get("any") if "pattern" not in body else [body]
-    if not isinstance(alternatives, list):
-        return None
-    out = []
-    for alt in alternatives:
-        pattern = alt.get("pattern") if isinstance(alt, dict) else None
-        if not isinstance(pattern, str):
-            return None
-        words = frozenset(w for w in _WORD.findall(pattern) if w not in _KEYWORDS)
-        if not words:
-            return None
-        out.append(words)
-    return tuple(out)
-
-
-_KEYWORDS = frozenset({"return", "new", "await", "const", "let", "var", "this", "self", "in",
-                       "not", "and", "or", "is", "function", "async", "def", "lambda"})  # fmt: skip
-
-
-def _may_match(rule: str, text: str) -> bool:
-    alternatives = _words(rule)
-    if alternatives is None:
-        return True
-    return any(all(word in text for word in words) for words in alternatives)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -175,7 +143,7 @@ def combined(rules: tuple[str, ...]) -> StructPattern:
 
 def any_match(tree: Node, rules: tuple[str, ...], text: str) -> bool:
     """Whether any of ``rules`` (ast-grep rules as JSON, no constraints) matches in ``tree``."""
-    live = tuple(rule for rule in rules if _may_match(rule, text))
+    live = tuple(rule for rule in rules if may_match(rule, text))
     if not live:
         return False
     return bool(find(tree, combined(live)))
