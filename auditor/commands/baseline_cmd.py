@@ -8,12 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from auditor import baseline
 from auditor.commands.common import settings
-from auditor.output import write_atomic
-from auditor.scan import Scan, default_rule_dirs
-from auditor.select import Mode, Selection, select
-from auditor.session import open_session
 
 
 def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -40,6 +35,12 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
 
 
 def cmd_create(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor import baseline
+    from auditor.output import write_atomic
+    from auditor.scan import Scan, default_rule_dirs
+    from auditor.select import Mode, Selection, select
+    from auditor.session import open_session
+
     cwd = Path.cwd()
     root, config = settings(args, environ, cwd)
     targets = select(root, cwd, Selection(Mode.ALL), config.include, config.exclude)

@@ -12,6 +12,8 @@ from auditor import git
 from auditor.config import Config, load_config
 from auditor.model import AuditorError
 
+EPILOG = "Exit status: 0 no findings at or above --fail-on, 1 findings, 2 error."
+
 # Options whose argparse name is also a config key.
 CONFIG_FLAGS = (
     "format",
@@ -29,6 +31,8 @@ CONFIG_FLAGS = (
     "model",
     "dimensions",
     "fallback",
+    "cascade",
+    "jobs",
 )
 
 

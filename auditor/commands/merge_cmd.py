@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from auditor.model import AuditorError
-from auditor.output import write_atomic
-from auditor.report.merge import merge_sarif
 
 
 def add_parser(sub: Any) -> None:
@@ -26,6 +24,9 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_merge(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.output import write_atomic
+    from auditor.report.merge import merge_sarif
+
     documents = []
     for path in args.inputs:
         try:

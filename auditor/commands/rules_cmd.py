@@ -5,25 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from auditor.calibrate import calibrate, write_thresholds
 from auditor.commands import trial_cmd
 from auditor.commands.common import settings
-from auditor.corpus import load_corpus, select_split
-from auditor.languages import LANGUAGE_BY_EXTENSION
 from auditor.model import AuditorError, Rule
-from auditor.rules import (
-    THRESHOLDS_FILE,
-    check_patterns,
-    check_queries,
-    check_regexes,
-    lint_problems,
-    shipped_rules_dir,
-)
-from auditor.ruletest import test_rules
-from auditor.scan import default_rule_dirs
-from auditor.session import Session, open_session
+
+if TYPE_CHECKING:
+    from auditor.session import Session
+
+# The rule pack, the analysis engine and the models load when a rule command runs, not with the
+# command-line parser.
 
 
 def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -83,12 +75,16 @@ def _session_rules(args: argparse.Namespace, environ: Mapping[str, str]) -> tupl
 
 
 def _load(session: Session) -> list[Rule]:
+    from auditor.scan import default_rule_dirs
+
     return session.load_rules(default_rule_dirs)
 
 
 def _evidence(rule: Rule) -> str:
     """The languages the rule can confirm in, shared evidence included (TypeScript uses the
     JavaScript evidence when it has none of its own)."""
+    from auditor.languages import LANGUAGE_BY_EXTENSION
+
     if any(lang == "any" for lang, _ in rule.evidence):
         return "all"
     languages = dict.fromkeys(LANGUAGE_BY_EXTENSION.values())
@@ -99,6 +95,8 @@ def _evidence(rule: Rule) -> str:
 
 
 def cmd_list(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.session import open_session
+
     root, config = _session_rules(args, environ)
     with open_session(root, config) as session:
         rules = _load(session)
@@ -114,6 +112,16 @@ def cmd_list(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.rules import (
+        check_patterns,
+        check_queries,
+        check_regexes,
+        lint_problems,
+        shipped_rules_dir,
+    )
+    from auditor.ruletest import test_rules
+    from auditor.session import open_session
+
     root, config = _session_rules(args, environ)
     with open_session(root, config) as session:
         rules = _load(session)
@@ -145,6 +153,11 @@ def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.calibrate import calibrate, write_thresholds
+    from auditor.corpus import load_corpus, select_split
+    from auditor.rules import THRESHOLDS_FILE
+    from auditor.session import open_session
+
     if not 0.0 < args.recall <= 1.0:
         raise AuditorError(f"--recall {args.recall}: expected a number in (0, 1]")
     root, config = _session_rules(args, environ)

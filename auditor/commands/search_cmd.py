@@ -7,18 +7,19 @@ import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.commands.common import settings
-from auditor.embed.base import Embedder
 from auditor.model import AuditorError
-from auditor.search.engine import Hit, Mode, load_table, search
-from auditor.search.refresh import RefreshStats
-from auditor.search.service import query_vector, refreshed, search_config, with_fallback
-from auditor.search.store import Filters
-from auditor.search.vectors import VectorTable
-from auditor.select import relative_paths
-from auditor.session import open_session
+
+if TYPE_CHECKING:
+    from auditor.embed.base import Embedder
+    from auditor.search.engine import Hit
+    from auditor.search.refresh import RefreshStats
+
+# The values of auditor.search.engine.Mode (tests check they agree): the parser is built without
+# importing the search engine and numpy.
+MODES = ("hybrid", "semantic", "lexical")
 
 
 def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -40,8 +41,8 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     )
     parser.add_argument(
         "--mode",
-        choices=[m.value for m in Mode],
-        default=Mode.HYBRID.value,
+        choices=MODES,
+        default=MODES[0],
         help="hybrid: both rankings fused (default); semantic: embeddings only; lexical: words",
     )
     parser.add_argument("--format", choices=["text", "json"], default="text", help="(text)")
@@ -73,6 +74,13 @@ def _warn(warnings: Sequence[str]) -> None:
 
 
 def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.search.engine import Mode, load_table, search
+    from auditor.search.service import query_vector, refreshed, search_config, with_fallback
+    from auditor.search.store import Filters
+    from auditor.search.vectors import VectorTable
+    from auditor.select import relative_paths
+    from auditor.session import open_session
+
     if args.top < 1:
         raise AuditorError(f"--top {args.top}: expected a positive number")
     cwd = Path.cwd()
@@ -156,6 +164,9 @@ def print_hits(hits: Sequence[Hit], stream: Any = None) -> None:
 
 
 def cmd_index(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.search.service import refreshed, search_config, with_fallback
+    from auditor.session import open_session
+
     root, config = settings(args, environ, Path.cwd())
     config = search_config(config)
 

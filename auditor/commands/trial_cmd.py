@@ -12,11 +12,6 @@ from typing import Any
 from auditor.commands.common import settings
 from auditor.commands.search_cmd import hit_dict, print_hits
 from auditor.model import AuditorError
-from auditor.search.engine import Mode, load_table, search
-from auditor.search.service import query_vector, refreshed
-from auditor.search.store import Filters
-from auditor.search.trial import spread
-from auditor.session import open_session
 
 DEFAULT_THRESHOLD = 0.30  # what a rule without a calibrated threshold usually starts from
 
@@ -48,6 +43,12 @@ def add_parser(actions: Any, add_common: Callable[[argparse.ArgumentParser], Non
 
 
 def cmd_try(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from auditor.search.engine import Mode, load_table, search
+    from auditor.search.service import query_vector, refreshed
+    from auditor.search.store import Filters
+    from auditor.search.trial import spread
+    from auditor.session import open_session
+
     if args.top < 1:
         raise AuditorError(f"--top {args.top}: expected a positive number")
     root, config = settings(args, environ, Path.cwd())
