@@ -21,7 +21,7 @@ from auditor.embed.base import Embedder
 from auditor.gate import embed_cached, leave_one_out, rule_vectors, score
 from auditor.model import Rule
 from auditor.output import write_atomic
-from auditor.scan import extract_files
+from auditor.prepare import extract_files
 
 FLOOR, CEILING = 0.05, 0.95
 

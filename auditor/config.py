@@ -44,6 +44,9 @@ class Config:
     category: str = ""  # SARIF automation id; default: the scan mode
     progress: bool = True
     test_files: str = "lower"  # secrets in test files: "lower" (one level down) or "same"
+    # Strict mode: confirm first, embed only the units evidence confirmed (same findings).
+    cascade: bool = True
+    jobs: int = 0  # processes for extraction and analysis; 0: one per core for large scans
 
 
 def _str(value: Any) -> str:
@@ -132,6 +135,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "category": _str,
     "progress": _bool,
     "test_files": _choice("lower", "same"),
+    "cascade": _bool,
+    "jobs": _int,
 }
 
 # A key in a shared file would end up in the repository; the key comes from the environment.

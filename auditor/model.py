@@ -275,3 +275,6 @@ class ScanResult:
     # Scanned files whose parse met syntax errors (their units are still scanned; not skips).
     parse_errors: tuple[str, ...] = ()
     secrets_only: tuple[tuple[str, int], ...] = ()  # (file kind, files) scanned for secrets only
+    # Units the gate scored, when the strict cascade left out those no evidence confirmed
+    # (None: every unit was scored).
+    units_embedded: int | None = None

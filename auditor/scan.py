@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from auditor import evidence, extract
-from auditor.analysis.detectors.masking import LineSpan, line_spans, mask_lines
-from auditor.analysis.detectors.secrets import find_secrets
+from auditor.analysis.detectors.masking import LineSpan, mask_lines
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder
@@ -28,9 +27,9 @@ from auditor.model import (
     Precision,
     Rule,
     ScanResult,
-    Skip,
     Window,
 )
+from auditor.prepare import Confirmed, SourceFile, prepare
 from auditor.progress import Progress
 
 SNIPPET_LINES = 8
@@ -59,67 +58,6 @@ class Candidate:
     context: bool = False  # put forward by its file's module-level code, not by itself
     lines: tuple[int, int] | None = None  # where a gate-only finding points (module code)
     gated: bool = True  # False: put forward for a precise detector without passing the gate
-
-
-@dataclass
-class _File:
-    target: Target
-    language: str
-    lines: list[str]
-    units: list[CodeUnit] = field(default_factory=list)
-    broken: bool = False  # the parse met syntax errors
-    _spans: list[LineSpan] | None = None
-
-    def secret_spans(self) -> list[LineSpan]:
-        """Where secrets sit in this file, found in the whole file and in each of its units.
-
-        Snippets are masked from these spans, never by re-detecting in the snippet's few lines
-        (which may lack the keyword on the line before the value).
-        """
-        if self._spans is None:
-            text = "\n".join(self.lines)
-            spans = line_spans(text, find_secrets(text, self.language))
-            for unit in self.units:
-                spans += line_spans(
-                    unit.text, find_secrets(unit.text, unit.language), unit.start_line
-                )
-            self._spans = spans
-        return self._spans
-
-
-def _touched(unit: CodeUnit, target: Target) -> bool:
-    if target.changed is None:
-        return True
-    if unit.kind != "module":
-        return target.touches(unit.start_line, unit.end_line)
-    # The module unit spans the file; only its own (non-blank) lines count.
-    rows = unit.text.split("\n")
-    return any(
-        0 <= line - unit.start_line < len(rows) and rows[line - unit.start_line].strip()
-        for line in target.changed
-    )
-
-
-def extract_files(targets: Sequence[Target], max_file_bytes: int) -> tuple[list[_File], list[Skip]]:
-    """Decode, classify and cut each target into the units that its change touches."""
-    files: list[_File] = []
-    skipped: list[Skip] = []
-    for target in targets:
-        reason = extract.classify(target.path, target.data, max_file_bytes, target.marked)
-        language = extract.kind_for_file(target.path, target.data[:256])
-        if reason is not None or language is None:
-            skipped.append(Skip(target.path, reason or "unsupported language"))
-            continue
-        text = extract.decode(target.data)
-        if extract.language_for_path(target.path) is None:  # a text file: one file-level unit
-            unit = extract.file_unit(target.path, text, language)
-            units, broken = ([unit] if unit else []), False
-        else:
-            units, broken = extract.extract_units(target.path, text, language)
-        entry = _File(target, language, text.split("\n"), broken=broken)
-        entry.units = [u for u in units if _touched(u, target)]
-        files.append(entry)
-    return files, skipped
 
 
 def _suppressed(rule_id: str, lines: list[str], candidates: Sequence[int]) -> bool:
@@ -158,17 +96,28 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
     # Whether a keyword-context secret (not a known format) needs the gate; see bench/secrets.py.
     gate_generic_secrets: bool = False
+    # The cascade's confirmations: (rule id, id(unit)) -> what evidence found (None: no cascade).
+    _confirmed: Confirmed | None = field(default=None, init=False, repr=False)
 
     def run(self, targets: Sequence[Target]) -> ScanResult:
-        files, skipped = extract_files(targets, self.config.max_file_bytes)
+        ready = prepare(
+            targets,
+            self.config.max_file_bytes,
+            self.rules,
+            confirm=self.config.cascade and self.config.precision is Precision.STRICT,
+            jobs=self.config.jobs,
+            progress=self.config.progress,
+        )
+        files, skipped, self._confirmed = ready.files, ready.skipped, ready.confirmed
         languages = {f.language for f in files if f.units}
         rules = [r for r in self.rules if any(r.applies_to(lang) for lang in languages)]
+        wanted = _to_embed(files, rules, self._confirmed)
         # A text file that only a precise detector looks at is never embedded.
         windows = [
             w
             for f in files
             for u in f.units
-            if _needs_gate(u, rules)
+            if _needs_gate(u, rules) and (wanted is None or id(u) in wanted)
             for w in extract.windows(u, self.config.window_lines, self.config.window_overlap)
         ]
         embedder = self.make_embedder()
@@ -181,7 +130,7 @@ class Scan:
             embedder.close()
             embedder = self.fallback()
             candidates, embedded = self._gate(embedder, windows, rules)
-        candidates += _ungated(files, rules, candidates)
+        candidates += _ungated(files, rules, candidates, wanted)
         by_path = {f.target.path: f for f in files}
         # Judge unit by unit: evidence parses a unit once and reuses it for every rule.
         candidates.sort(key=lambda c: (c.window.unit.path, c.window.unit.start_line, c.rule.id))
@@ -198,6 +147,11 @@ class Scan:
             warnings=tuple(self.warnings),
             parse_errors=tuple(f.target.path for f in files if f.broken),
             secrets_only=_secrets_only(files, rules),
+            units_embedded=None
+            if wanted is None
+            else sum(
+                1 for f in files for u in f.units if id(u) in wanted and _needs_gate(u, rules)
+            ),
         )
 
     def _gate(
@@ -283,13 +237,16 @@ class Scan:
             out[i] = dataclasses.replace(candidates[i], lines=span)
         return out, embedded
 
-    def _judge(self, candidate: Candidate, files: dict[str, _File]) -> list[Finding]:
+    def _judge(self, candidate: Candidate, files: dict[str, SourceFile]) -> list[Finding]:
         """The candidate's findings: one per confirmation (each secret), or a gate-only one."""
         rule, window, similarity = candidate.rule, candidate.window, candidate.score
         unit = window.unit
         entry = files[unit.path]
         has_evidence = rule.evidence_for(unit.language) is not None
-        confirmations = evidence.confirm(rule, unit) if has_evidence else []
+        if self._confirmed is not None:  # the cascade confirmed every unit already
+            confirmations = self._confirmed.get((rule.id, id(unit)), [])
+        else:
+            confirmations = evidence.confirm(rule, unit) if has_evidence else []
         if not candidate.gated and self.gate_generic_secrets and unit.kind != "file":
             confirmations = [c for c in confirmations if c.precise]
         confirmed = bool(confirmations)
@@ -376,9 +333,13 @@ def _needs_gate(unit: CodeUnit, rules: Sequence[Rule]) -> bool:
 
 
 def _ungated(
-    files: Sequence[_File], rules: Sequence[Rule], candidates: Sequence[Candidate]
+    files: Sequence[SourceFile],
+    rules: Sequence[Rule],
+    candidates: Sequence[Candidate],
+    wanted: set[int] | None = None,
 ) -> list[Candidate]:
-    """Every unit a precise detector applies to and the gate did not put forward."""
+    """Every unit a precise detector applies to and the gate did not put forward (with the
+    cascade: only those that evidence confirmed; the others cannot give a finding)."""
     seen = {(c.rule.id, id(c.window.unit)) for c in candidates}
     return [
         Candidate(rule, Window(unit, unit.start_line, unit.end_line, unit.text), 0.0, gated=False)
@@ -388,10 +349,36 @@ def _ungated(
         if rule.applies_to(unit.language)
         and _precise(rule, unit.language)
         and (rule.id, id(unit)) not in seen
+        and (wanted is None or id(unit) in wanted)
     ]
 
 
-def _secrets_only(files: Sequence[_File], rules: Sequence[Rule]) -> tuple[tuple[str, int], ...]:
+def _to_embed(
+    files: Sequence[SourceFile], rules: Sequence[Rule], confirmed: Confirmed | None
+) -> set[int] | None:
+    """The ids of the units the gate must score; None: all of them (no cascade).
+
+    With the cascade: each confirmed unit (its score is reported, and a rule with a regex as
+    evidence still needs the gate), the module-level code of its file (which can put the unit
+    forward as context, exactly as in a full run), and every unit a rule without any evidence
+    applies to (a plain-language rule reports from the gate alone).
+    """
+    if confirmed is None:
+        return None
+    hit = {unit_id for _, unit_id in confirmed}
+    wanted: set[int] = set()
+    for f in files:
+        if any(id(u) in hit for u in f.units):
+            wanted |= {id(u) for u in f.units if id(u) in hit or u.kind == "module"}
+        for unit in f.units:
+            if any(r.applies_to(unit.language) and not r.has_evidence for r in rules):
+                wanted.add(id(unit))
+    return wanted
+
+
+def _secrets_only(
+    files: Sequence[SourceFile], rules: Sequence[Rule]
+) -> tuple[tuple[str, int], ...]:
     """(kind, files) of the text files that only a precise detector looked at."""
     counts = Counter(
         f.language

@@ -60,12 +60,19 @@ BANDIT_RULES = {
 Predictions = dict[str, set[str]]  # entry id -> rule ids flagged
 
 
+Described = list[tuple[object, ...]]  # every field a user sees of each finding
+
+
 def run_auditor(
-    entries: Sequence[Entry], rules: Sequence[Rule], precision: Precision, cache_dir: Path
-) -> tuple[Predictions, float, int]:
+    entries: Sequence[Entry],
+    rules: Sequence[Rule],
+    precision: Precision,
+    cache_dir: Path,
+    cascade: bool = True,
+) -> tuple[Predictions, float, int, Described]:
     warnings: list[str] = []
     cache = VectorCache(cache_dir, warnings)
-    config = replace(Config(), precision=precision, progress=False)
+    config = replace(Config(), precision=precision, progress=False, cascade=cascade)
     start = time.perf_counter()
     result = Scan(config, rules, cache, LocalEmbedder).run([e.target() for e in entries])
     elapsed = time.perf_counter() - start
@@ -74,7 +81,12 @@ def run_auditor(
     flagged: Predictions = defaultdict(set)
     for finding in result.findings:
         flagged[owner[finding.unit.path]].add(finding.rule.id)
-    return flagged, elapsed, result.embedded
+    described: Described = [
+        (f.rule.id, f.unit.path, f.unit.qualname, f.start_line, f.end_line, f.score, f.detail,
+         f.key, f.rank, f.confirmed, f.snippet, str(f.flow))
+        for f in result.findings
+    ]  # fmt: skip
+    return flagged, elapsed, result.embedded, described
 
 
 def _write(entries: Iterable[Entry], directory: Path) -> dict[str, str]:
@@ -175,11 +187,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="auditor-quality-"))
     cache_dir = args.cache_dir or work / "cache"
     try:
-        broad, t_first, embedded = run_auditor(entries, rules, Precision.BROAD, cache_dir)
-        strict, t_warm, _ = run_auditor(entries, rules, Precision.STRICT, cache_dir)
+        broad, t_first, embedded, _ = run_auditor(entries, rules, Precision.BROAD, cache_dir)
+        strict, t_warm, _, cascaded = run_auditor(entries, rules, Precision.STRICT, cache_dir)
+        # The cascade (embed only what evidence confirmed) must change no finding at all.
+        _, t_full, _, full = run_auditor(entries, rules, Precision.STRICT, cache_dir, False)
         # The same with every unit put forward (no semantic gate): evidence alone decides.
         open_gate = [replace(r, threshold=-1.0, thresholds=()) for r in rules]
-        ungated, t_ungated, _ = run_auditor(entries, open_gate, Precision.STRICT, cache_dir)
+        ungated, t_ungated, _, _ = run_auditor(entries, open_gate, Precision.STRICT, cache_dir)
         bandit = run_bandit(entries, work)
         secrets = run_detect_secrets(entries, work)
     finally:
@@ -216,9 +230,20 @@ def main() -> int:
             gate = [e for e in missed if rule in ungated.get(e, ())]  # evidence would confirm
             print(f"\n{rule}: missed {missed}\n{rule}: false {false}")
             print(f"{rule}: missed at the gate only {gate}")
+    only_cascade = sorted(set(cascaded) - set(full), key=str)
+    only_full = sorted(set(full) - set(cascaded), key=str)
+    print(
+        f"\nCascade: {len(cascaded)} strict findings with it, {len(full)} without; "
+        f"{len(only_cascade) + len(only_full)} differ"
+    )
+    for row in only_cascade:
+        print(f"  only with the cascade: {row[:5]}")
+    for row in only_full:
+        print(f"  only without the cascade: {row[:5]}")
     print("\nTime (s)")
     print(f"  auditor broad, {embedded:>5} vectors embedded:       {t_first:7.2f}")
     print(f"  auditor strict, all vectors cached:              {t_warm:7.2f}")
+    print(f"  auditor strict, cached, without the cascade:     {t_full:7.2f}")
     print(f"  auditor strict without the gate:                 {t_ungated:7.2f}")
     if bandit is not None:
         print(f"  bandit on {len(python)} python units:                   {bandit[1]:7.2f}")

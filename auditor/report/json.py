@@ -60,6 +60,7 @@ def summary_to_dict(result: ScanResult) -> dict[str, Any]:
         "secrets_only_by_kind": dict(result.secrets_only),
         "skipped_by_reason": dict(skip_counts(result.skipped)),
         "embedded": result.embedded,
+        "units_gated": result.units_embedded,
         "warnings": list(result.warnings),
     }
 

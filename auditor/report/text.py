@@ -101,6 +101,11 @@ def describe_scan(result: ScanResult) -> str:
     skips = describe_skips(result.skipped)
     if skips:
         parts.append(skips)
+    if result.units_embedded is not None:
+        parts.append(
+            f"{result.units_embedded} of {plural(result.units_scanned, 'unit')} needed the "
+            "model (strict: evidence confirmed nothing in the others)"
+        )
     parts.append(f"{plural(result.embedded, 'vector')} embedded this run ({result.model})")
     return "; ".join(parts)
 

@@ -1,0 +1,103 @@
+"""The CPU stage and the strict cascade change nothing a user sees.
+
+Across processes: the same files, units, skips and confirmations as in one process. With the
+cascade (confirm first, embed only what evidence confirmed): the same strict findings as
+embedding every unit, on the whole labeled corpus with the shipped rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from auditor.cache import VectorCache
+from auditor.config import Config
+from auditor.corpus import load_corpus
+from auditor.embed.base import Embedder, Vectors
+from auditor.git import Target
+from auditor.model import Precision
+from auditor.prepare import Prepared, prepare
+from auditor.rules import load_rules, shipped_rules_dir
+from auditor.scan import Scan
+
+CORPUS = Path(__file__).parent / "corpus"
+RULES = load_rules([shipped_rules_dir()])
+
+
+def corpus_targets() -> list[Target]:
+    targets = [e.target() for e in load_corpus(CORPUS)]
+    # and what a real tree also holds: a binary file, bad UTF-8, a syntax error
+    targets += [
+        Target("bin/blob.py", b"\x00\x01\x02" * 100, None),
+        Target("bad/latin1.py", "def f():\n    return 'caf\xe9'\n".encode("latin-1"), None),
+        Target("bad/broken.py", b"def f(:\n    os.system(x\n", None),
+    ]
+    return targets
+
+
+class HashEmbedder(Embedder):
+    """A deterministic vector per text (pure logic only): some units pass a gate, some not."""
+
+    model_id = "fake/hash"
+    dimensions = 16
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[:16], np.uint8) for t in texts]
+        out = np.asarray(rows, dtype=np.float32) - 127.5
+        normed: Vectors = out / np.linalg.norm(out, axis=1, keepdims=True)
+        return normed
+
+
+def described(ready: Prepared) -> tuple[object, ...]:
+    units = {id(u): (f.target.path, u.qualname, u.start_line) for f in ready.files for u in f.units}
+    return (
+        [(f.target.path, f.language, f.broken, [(u.qualname, u.text) for u in f.units])
+         for f in ready.files],
+        ready.skipped,
+        sorted((rule, units[unit], c) for (rule, unit), c in (ready.confirmed or {}).items()),
+    )  # fmt: skip
+
+
+def test_processes_give_what_one_process_gives() -> None:
+    targets = corpus_targets()
+    serial = prepare(targets, 1_000_000, RULES, confirm=True, jobs=1)
+    parallel = prepare(targets, 1_000_000, RULES, confirm=True, jobs=2)
+    assert serial.confirmed, "the corpus has violations: something must be confirmed"
+    assert described(parallel) == described(serial)
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.45])
+def test_the_cascade_changes_no_strict_finding(tmp_path: Path, threshold: float) -> None:
+    rules = [replace(r, threshold=threshold, thresholds=()) for r in RULES]
+    targets = corpus_targets()
+    found = {}
+    for cascade in (True, False):
+        config = replace(Config(), progress=False, cascade=cascade, jobs=1)
+        cache = VectorCache(tmp_path / f"cache-{cascade}", [])
+        result = Scan(config, rules, cache, HashEmbedder).run(targets)
+        cache.close()
+        found[cascade] = [
+            (f.rule.id, f.unit.path, f.start_line, f.end_line, f.score, f.detail, f.snippet)
+            for f in result.findings
+        ]
+        if cascade:
+            assert result.units_embedded is not None
+            assert result.units_embedded < result.units_scanned / 3
+        else:
+            assert result.units_embedded is None
+    assert found[True], "strict findings expected on the corpus"
+    assert found[True] == found[False]
+
+
+def test_broad_mode_embeds_every_unit(tmp_path: Path) -> None:
+    config = replace(Config(), progress=False, precision=Precision.BROAD)
+    cache = VectorCache(tmp_path / "cache", [])
+    result = Scan(config, RULES, cache, HashEmbedder).run(corpus_targets()[:40])
+    cache.close()
+    assert result.units_embedded is None
+    assert result.embedded > 0
