@@ -13,10 +13,13 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from auditor import evidence, extract
 from auditor.analysis.detectors.masking import LineSpan, line_spans
 from auditor.analysis.detectors.secrets import find_secrets
+from auditor.analysis_cache import AnalysisCache
 from auditor.git import Target
 from auditor.model import CodeUnit, Confirmation, Rule, Skip
 from auditor.progress import Progress
@@ -65,48 +68,60 @@ def _touched(unit: CodeUnit, target: Target) -> bool:
     )
 
 
+def extract_file(target: Target, max_file_bytes: int) -> SourceFile | Skip:
+    """Decode, classify and cut ``target`` into the units that its change touches."""
+    reason = extract.classify(target.path, target.data, max_file_bytes, target.marked)
+    language = extract.kind_for_file(target.path, target.data[:256])
+    if reason is not None or language is None:
+        return Skip(target.path, reason or "unsupported language")
+    text = extract.decode(target.data)
+    if extract.language_for_path(target.path) is None:  # a text file: one file-level unit
+        unit = extract.file_unit(target.path, text, language)
+        units, broken = ([unit] if unit else []), False
+    else:
+        units, broken = extract.extract_units(target.path, text, language)
+    entry = SourceFile(target, language, text.split("\n"), broken=broken)
+    entry.units = [u for u in units if _touched(u, target)]
+    return entry
+
+
 def extract_files(
     targets: Sequence[Target], max_file_bytes: int
 ) -> tuple[list[SourceFile], list[Skip]]:
-    """Decode, classify and cut each target into the units that its change touches."""
-    files: list[SourceFile] = []
-    skipped: list[Skip] = []
-    for target in targets:
-        reason = extract.classify(target.path, target.data, max_file_bytes, target.marked)
-        language = extract.kind_for_file(target.path, target.data[:256])
-        if reason is not None or language is None:
-            skipped.append(Skip(target.path, reason or "unsupported language"))
-            continue
-        text = extract.decode(target.data)
-        if extract.language_for_path(target.path) is None:  # a text file: one file-level unit
-            unit = extract.file_unit(target.path, text, language)
-            units, broken = ([unit] if unit else []), False
-        else:
-            units, broken = extract.extract_units(target.path, text, language)
-        entry = SourceFile(target, language, text.split("\n"), broken=broken)
-        entry.units = [u for u in units if _touched(u, target)]
-        files.append(entry)
-    return files, skipped
+    outcomes = [extract_file(t, max_file_bytes) for t in targets]
+    return [o for o in outcomes if isinstance(o, SourceFile)], [
+        o for o in outcomes if isinstance(o, Skip)
+    ]
 
 
 Confirmed = dict[tuple[str, int], list[Confirmation]]  # (rule id, id(unit)) -> confirmations
+# What one file gave: its units (or why it was skipped) and, per (rule, unit number), what
+# evidence confirmed.
+Found = list[tuple[str, int, list[Confirmation]]]
+Outcome = tuple[SourceFile | Skip, Found]
 
 
-def confirm_units(files: Sequence[SourceFile], rules: Sequence[Rule]) -> Confirmed:
+def confirm_file(entry: SourceFile, rules: Sequence[Rule]) -> Found:
     """The cascade's first stage: every rule's evidence on every unit, before any embedding.
 
     In strict mode a unit that no rule's evidence confirms can give no finding (a rule with
     evidence reports only what it confirms), so the transformer never needs to see it.
     """
-    found: Confirmed = {}
-    for f in files:
-        for unit in f.units:
-            for rule in rules:
-                if rule.applies_to(unit.language) and rule.evidence_for(unit.language):
-                    confirmations = evidence.confirm(rule, unit)
-                    if confirmations:
-                        found[(rule.id, id(unit))] = confirmations
+    found: Found = []
+    for number, unit in enumerate(entry.units):
+        for rule in rules:
+            if rule.applies_to(unit.language) and rule.evidence_for(unit.language):
+                confirmations = evidence.confirm(rule, unit)
+                if confirmations:
+                    found.append((rule.id, number, confirmations))
     return found
+
+
+def analyse(target: Target, max_file_bytes: int, rules: Sequence[Rule], confirm: bool) -> Outcome:
+    entry = extract_file(target, max_file_bytes)
+    if isinstance(entry, Skip) or not confirm:
+        return entry, []
+    return entry, confirm_file(entry, rules)
 
 
 @dataclass
@@ -114,6 +129,7 @@ class Prepared:
     files: list[SourceFile]
     skipped: list[Skip]
     confirmed: Confirmed | None  # None: not confirmed ahead (no cascade)
+    reused: int = 0  # files whose analysis came from the cache
 
 
 def prepare(
@@ -124,33 +140,86 @@ def prepare(
     confirm: bool,
     jobs: int = 0,
     progress: bool = False,
+    cache_dir: Path | None = None,
 ) -> Prepared:
-    """Extract (and with ``confirm``, confirm) ``targets``; ``jobs`` 0 picks by the work."""
+    """Extract (and with ``confirm``, confirm) ``targets``; ``jobs`` 0 picks by the work.
+
+    With ``cache_dir``, files analysed before with the same bytes (and changed lines), rules
+    and code are taken from there.
+    """
+    cache = None
+    if cache_dir is not None:
+        cache = AnalysisCache(cache_dir, rules, confirm=confirm, limit=max_file_bytes)
+    keys = [cache.key(t) if cache else None for t in targets]
+    known = cache.get_many([k for k in keys if k]) if cache else {}
+    todo = [t for t, k in zip(targets, keys, strict=True) if k is None or k not in known]
+    fresh = iter(_analyse_all(todo, max_file_bytes, rules, confirm, jobs, progress))
+    out = Prepared([], [], {} if confirm else None)
+    store: list[tuple[str, object]] = []
+    for target, key in zip(targets, keys, strict=True):
+        if key is not None and key in known:
+            outcome = _restore(target, known[key])
+            out.reused += 1
+        else:
+            outcome = next(fresh)
+            if key is not None:
+                store.append((key, _portable(outcome)))
+        entry, found = outcome
+        if isinstance(entry, Skip):
+            out.skipped.append(entry)
+            continue
+        out.files.append(entry)
+        if out.confirmed is not None:
+            for rule_id, number, confirmations in found:
+                out.confirmed[(rule_id, id(entry.units[number]))] = confirmations
+    if cache is not None:
+        cache.put_many(store)
+        cache.close()
+    return out
+
+
+def _portable(outcome: Outcome) -> object:
+    """An outcome without the target's bytes (the cache holds them under the key already)."""
+    entry, found = outcome
+    if isinstance(entry, Skip):
+        return entry, found
+    return (entry.language, entry.lines, entry.units, entry.broken), found
+
+
+def _restore(target: Target, value: Any) -> Outcome:
+    entry, found = value
+    if isinstance(entry, Skip):
+        return entry, found
+    language, lines, units, broken = entry
+    return SourceFile(target, language, lines, units, broken), found
+
+
+def _analyse_all(
+    targets: Sequence[Target],
+    max_file_bytes: int,
+    rules: Sequence[Rule],
+    confirm: bool,
+    jobs: int,
+    progress: bool,
+) -> list[Outcome]:
     workers = _workers(jobs, len(targets))
     if workers <= 1:
-        files, skipped = extract_files(targets, max_file_bytes)
-        return Prepared(files, skipped, confirm_units(files, rules) if confirm else None)
+        return [analyse(t, max_file_bytes, rules, confirm) for t in targets]
     parts = _runs(targets, workers * CHUNKS_PER_JOB)
     bar = Progress("analysing", len(targets), progress)
-    out = Prepared([], [], {} if confirm else None)
+    outcomes: list[Outcome] = []
     context = multiprocessing.get_context("spawn")  # no inherited state, same on every OS
     try:
         with concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init, initargs=(list(rules),)
         ) as pool:
-            for part, (files, skipped, found) in zip(
-                parts, pool.map(_work, [(p, max_file_bytes, confirm) for p in parts]), strict=True
-            ):
-                out.files += files
-                out.skipped += skipped
-                if out.confirmed is not None:
-                    for rule_id, file_no, unit_no, confirmations in found:
-                        unit = files[file_no].units[unit_no]
-                        out.confirmed[(rule_id, id(unit))] = confirmations
+            jobs_ = [(p, max_file_bytes, confirm) for p in parts]
+            for part, done in zip(parts, pool.map(_work, jobs_), strict=True):
+                outcomes += [(_restore(t, o)) for t, o in zip(part, done, strict=True)]
                 bar.advance(len(part))
     finally:
         bar.close()
-    return out
+    return outcomes
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -175,23 +244,17 @@ def _runs(targets: Sequence[Target], count: int) -> list[list[Target]]:
             runs.append([])
         runs[-1].append(target)
         done += len(target.data)
-    return runs
+    return [r for r in runs if r]
 
 
 _RULES: list[Rule] = []
-_Found = list[tuple[str, int, int, list[Confirmation]]]
 
 
 def _init(rules: list[Rule]) -> None:
     _RULES[:] = rules
 
 
-def _work(job: tuple[list[Target], int, bool]) -> tuple[list[SourceFile], list[Skip], _Found]:
+def _work(job: tuple[list[Target], int, bool]) -> list[object]:
+    """In a worker: the outcomes of a run of files, without the bytes sent to it."""
     targets, max_file_bytes, confirm = job
-    files, skipped = extract_files(targets, max_file_bytes)
-    found: _Found = []
-    if confirm:
-        where = {id(u): (i, j) for i, f in enumerate(files) for j, u in enumerate(f.units)}
-        for (rule_id, unit_id), confirmations in confirm_units(files, _RULES).items():
-            found.append((rule_id, *where[unit_id], confirmations))
-    return files, skipped, found
+    return [_portable(analyse(t, max_file_bytes, _RULES, confirm)) for t in targets]

@@ -8,17 +8,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from auditor import evidence, extract
 from auditor.analysis.detectors.masking import LineSpan, mask_lines
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder
-from auditor.gate import best_blocks, embed_cached, rule_vectors, score
 from auditor.git import Target
-from auditor.index import VectorIndex
 from auditor.model import (
     AuditorError,
     CodeUnit,
@@ -31,6 +28,9 @@ from auditor.model import (
 )
 from auditor.prepare import Confirmed, SourceFile, prepare
 from auditor.progress import Progress
+
+if TYPE_CHECKING:
+    from auditor.embed.base import Vectors
 
 SNIPPET_LINES = 8
 # A path that holds tests or fixtures: a credential there is most likely a test value.
@@ -107,6 +107,7 @@ class Scan:
             confirm=self.config.cascade and self.config.precision is Precision.STRICT,
             jobs=self.config.jobs,
             progress=self.config.progress,
+            cache_dir=self.cache.path.parent,
         )
         files, skipped, self._confirmed = ready.files, ready.skipped, ready.confirmed
         languages = {f.language for f in files if f.units}
@@ -166,6 +167,10 @@ class Scan:
         """
         if not windows or not rules:
             return [], 0
+        # numpy, the index and the gate load here: a hook run with nothing to score needs none
+        from auditor.gate import embed_cached, rule_vectors, score
+        from auditor.index import VectorIndex
+
         progress = Progress("embedding", len(windows), self.config.progress)
         try:
             vectors, embedded = embed_cached(
@@ -226,9 +231,11 @@ class Scan:
         return out, embedded + more
 
     def _pin_module_candidates(
-        self, embedder: Embedder, candidates: list[Candidate], per_rule: dict[str, np.ndarray]
+        self, embedder: Embedder, candidates: list[Candidate], per_rule: dict[str, Vectors]
     ) -> tuple[list[Candidate], int]:
         """Broad mode: a gate-only finding on module-level code points at its best block."""
+        from auditor.gate import best_blocks
+
         picked = [i for i, c in enumerate(candidates) if c.window.unit.kind == "module"]
         items = [(candidates[i].window, per_rule[candidates[i].rule.id]) for i in picked]
         spans, embedded = best_blocks(embedder, self.cache, items)
@@ -280,7 +287,7 @@ class Scan:
                 Finding(
                     rule=rule,
                     unit=unit,
-                    score=float(np.round(similarity, 4)),
+                    score=_rounded(similarity),
                     start_line=start,
                     end_line=end,
                     confirmed=confirmed,
@@ -296,6 +303,14 @@ class Scan:
                 )
             )
         return findings
+
+
+def _rounded(similarity: float) -> float:
+    if similarity == 0.0:  # not scored (a text file no model sees)
+        return 0.0
+    import numpy as np  # loaded already: a scored unit came through the gate
+
+    return float(np.round(similarity, 4))
 
 
 def one_per_line(findings: Sequence[Finding]) -> list[Finding]:
@@ -343,13 +358,13 @@ def _ungated(
     seen = {(c.rule.id, id(c.window.unit)) for c in candidates}
     return [
         Candidate(rule, Window(unit, unit.start_line, unit.end_line, unit.text), 0.0, gated=False)
-        for rule in rules
         for f in files
         for unit in f.units
+        if wanted is None or id(unit) in wanted
+        for rule in rules
         if rule.applies_to(unit.language)
         and _precise(rule, unit.language)
         and (rule.id, id(unit)) not in seen
-        and (wanted is None or id(unit) in wanted)
     ]
 
 

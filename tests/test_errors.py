@@ -153,6 +153,12 @@ def test_a_warning_is_said_once(
     assert (captured.out + captured.err).count("is unreadable") == 1
 
 
+VIOLATION = (
+    "import os\n\n\ndef purge(request):\n"
+    '    os.system("rm -rf /srv/uploads/" + request.args["name"])\n'
+)
+
+
 def test_foreign_sqlite_file_is_not_overwritten_in_place(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -160,9 +166,10 @@ def test_foreign_sqlite_file_is_not_overwritten_in_place(
     cache.mkdir()
     with sqlite3.connect(cache / "vectors.sqlite3") as db:
         db.execute("CREATE TABLE invoices (id INTEGER)")
-    write(repo, "a.py", "def f():\n    return 1\n")
+    # a finding, so the gate needs vectors (code nothing confirms never opens the cache)
+    write(repo, "a.py", VIOLATION)
     git(repo, "add", ".")
-    assert run_cli(repo, ["scan", "--staged"], cache, monkeypatch) == 0
+    assert run_cli(repo, ["scan", "--staged"], cache, monkeypatch) == 1
     captured = capsys.readouterr()  # the text report on stdout carries the warning, once
     assert (captured.out + captured.err).count("not an auditor cache") == 1
     aside = list(cache.glob("vectors.sqlite3.corrupt-*"))

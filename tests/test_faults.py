@@ -76,14 +76,15 @@ def _embedded(summary: str) -> int:
 def test_killed_mid_embedding_then_rerun_reuses_what_was_stored(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _many_functions(repo, "killed")
-    process = _start(repo, cache, "--all")
+    # --no-cascade: every unit is embedded (these functions give no finding)
+    process = _start(repo, cache, "--all", "--no-cascade")
     _wait_for(cache, 256, process, limit=300)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
     before = _stored(cache)  # readable after the kill, every stored chunk whole
     assert before >= 256
 
-    rerun = _start(repo, cache, "--all")
+    rerun = _start(repo, cache, "--all", "--no-cascade")
     out, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err
     assert "Traceback" not in out + err
@@ -96,7 +97,7 @@ def test_killed_mid_embedding_then_rerun_reuses_what_was_stored(repo: Path, tmp_
 def test_sigint_exits_130_with_one_line(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _many_functions(repo, "interrupted")
-    process = _start(repo, cache, "--all", "-q")
+    process = _start(repo, cache, "--all", "-q", "--no-cascade")
     _wait_for(cache, 1, process, limit=300)  # the model is loaded and embedding
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
@@ -116,7 +117,7 @@ def test_two_hooks_at_once_on_one_cache(tmp_path: Path) -> None:
         write(repo, "service.py", planted.PY_SERVICE)
         _many_functions(repo, "shared")  # the same functions: both write the same rows
         repos.append(repo)
-    processes = [_start(repo, cache, "--staged", "-q") for repo in repos]
+    processes = [_start(repo, cache, "--staged", "-q", "--no-cascade") for repo in repos]
     results = [p.communicate(timeout=600) for p in processes]
     for process, (out, err) in zip(processes, results, strict=True):
         assert process.returncode == 1, err

@@ -8,6 +8,10 @@ embedding every unit, on the whole labeled corpus with the shipped rules.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from auditor.analysis_cache import pack_version
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.corpus import load_corpus
@@ -101,3 +106,51 @@ def test_broad_mode_embeds_every_unit(tmp_path: Path) -> None:
     cache.close()
     assert result.units_embedded is None
     assert result.embedded > 0
+
+
+def test_a_second_audit_reuses_every_file_and_finds_the_same(tmp_path: Path) -> None:
+    targets = corpus_targets()[:300]
+    serial = prepare(targets, 1_000_000, RULES, confirm=True, jobs=1)
+    first = prepare(targets, 1_000_000, RULES, confirm=True, jobs=1, cache_dir=tmp_path)
+    again = prepare(targets, 1_000_000, RULES, confirm=True, jobs=1, cache_dir=tmp_path)
+    assert first.reused == 0
+    assert again.reused == len(targets)
+    assert described(first) == described(serial) == described(again)
+    # a changed file is analysed again; a change's lines are part of the key
+    edited = [Target(targets[0].path, targets[0].data + b"\n# edited\n", None), *targets[1:]]
+    assert prepare(edited, 1_000_000, RULES, confirm=True, cache_dir=tmp_path).reused == 299
+    partial = [Target(t.path, t.data, frozenset({1})) for t in targets[:5]]
+    assert prepare(partial, 1_000_000, RULES, confirm=True, cache_dir=tmp_path).reused == 0
+    assert prepare(partial, 1_000_000, RULES, confirm=True, cache_dir=tmp_path).reused == 5
+    # other rules, or no confirmation wanted: other keys
+    assert prepare(targets, 1_000_000, RULES[:3], confirm=True, cache_dir=tmp_path).reused == 0
+    assert prepare(targets, 1_000_000, RULES, confirm=False, cache_dir=tmp_path).reused == 0
+
+
+def test_a_damaged_analysis_cache_is_started_again(tmp_path: Path) -> None:
+    targets = corpus_targets()[:20]
+    (tmp_path / "analysis.sqlite3").write_bytes(b"not a database" * 100)
+    ready = prepare(targets, 1_000_000, RULES, confirm=True, cache_dir=tmp_path)
+    assert described(ready) == described(prepare(targets, 1_000_000, RULES, confirm=True))
+    assert prepare(targets, 1_000_000, RULES, confirm=True, cache_dir=tmp_path).reused == 20
+
+
+def test_the_rule_pack_key_does_not_depend_on_string_hashing() -> None:
+    code = (
+        "from auditor.analysis_cache import pack_version\n"
+        "from auditor.rules import load_rules, shipped_rules_dir\n"
+        "print(pack_version(load_rules([shipped_rules_dir()])))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1
+    # a pack parsed from YAML and the same pack from the rule cache (a pickle) are one pack
+    assert pack_version(pickle.loads(pickle.dumps(RULES))) == pack_version(RULES)

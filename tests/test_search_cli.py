@@ -22,18 +22,29 @@ def add(a, b):
 """
 
 
-def test_scan_all_refreshes_the_search_index(
-    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("cascade", [True, False])
+def test_scan_all_and_the_search_index(
+    repo: Path,
+    cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cascade: bool,
 ) -> None:
     write(repo, "tool.py", CODE)
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "one")
-    run_cli(repo, ["scan", "--all", "--quiet", "--format", "json"], cache_dir, monkeypatch)
-    capsys.readouterr()
+    scan = ["scan", "--all", "--quiet", "--format", "json"]
+    run_cli(repo, scan if cascade else [*scan, "--no-cascade"], cache_dir, monkeypatch)
+    summary = json.loads(capsys.readouterr().out)["summary"]
     assert run_cli(repo, ["index", "--stats", "--format", "json"], cache_dir, monkeypatch) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["units"] == 2  # two functions (import-only module code is no unit)
-    assert report["refresh"]["files_read"] == 0 and report["refresh"]["embedded"] == 0
+    if cascade:  # the audit embedded only what evidence confirmed: the index embeds the rest
+        assert summary["units_gated"] == 0  # a parameter run as given: no finding, no vector
+        assert report["refresh"]["files_read"] == 1 and report["refresh"]["embedded"] == 2
+    else:  # the audit embedded everything and refreshed the index itself
+        assert summary["units_gated"] is None
+        assert report["refresh"]["files_read"] == 0 and report["refresh"]["embedded"] == 0
 
 
 def test_rules_try_shows_matches_and_the_spread(

@@ -95,7 +95,7 @@ def test_unreachable_server_is_one_line_and_exit_2(
     errors = [line for line in err.splitlines() if line.startswith("auditor: error:")]
     assert len(errors) == 1 and base in errors[0]
     assert (
-        not list(cache.glob("*.sqlite3"))
+        not (cache / "vectors.sqlite3").exists()
         or sqlite3.connect(cache / "vectors.sqlite3")
         .execute("SELECT COUNT(*) FROM vectors")
         .fetchone()[0]

@@ -146,7 +146,9 @@ def cmd_scan(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             config, rules, session.cache, session.embedder, session.fallback, session.warnings
         )
         result = scan.run(targets)
-        if selection == Selection(Mode.ALL):  # a whole audit keeps `auditor search` current
+        # A whole audit that embedded every unit (broad mode, --no-cascade) keeps `auditor
+        # search` current for free; after a strict cascade, search embeds what it lacks itself.
+        if selection == Selection(Mode.ALL) and result.units_embedded is None:
             from auditor.search.service import refresh_after_scan
 
             more = refresh_after_scan(root, config, session.cache, session.embedder)
