@@ -11,10 +11,10 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from auditor.embed.base import Vectors
+if TYPE_CHECKING:
+    from auditor.embed.base import Vectors
 
 FORMAT = "auditor-vectors/1"
 
@@ -86,6 +86,8 @@ class VectorCache:
             return self._in_memory(f"cannot recreate vector cache {self.path} ({exc})")
 
     def get_many(self, model: str, dims: int, hashes: Sequence[str]) -> dict[str, Vectors]:
+        import numpy as np  # only when vectors are asked for: a hook with nothing to embed
+
         """The cached vectors among ``hashes``; a wrongly sized entry counts as a miss."""
         found: dict[str, Vectors] = {}
         unique = list(dict.fromkeys(hashes))
@@ -107,6 +109,8 @@ class VectorCache:
         return found
 
     def put_many(self, model: str, items: Iterable[tuple[str, Vectors]]) -> None:
+        import numpy as np
+
         rows = [(model, digest, np.asarray(v, dtype=np.float32).tobytes()) for digest, v in items]
         if not rows:
             return

@@ -16,10 +16,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import auditor
+from auditor.analysis import prefilter
+from auditor.analysis.patterns import StructPattern
 from auditor.model import Rule
 
 _SUFFIXES = (".yaml", ".yml")
-_LOADER_SOURCES = ("model.py", "rules.py", "analysis/spec.py", "analysis/patterns.py")
+_LOADER_SOURCES = (
+    "model.py",
+    "rules.py",
+    "analysis/spec.py",
+    "analysis/patterns.py",
+    "analysis/prefilter.py",
+)
 
 
 def _digest(dirs: Sequence[Path]) -> str | None:
@@ -53,18 +61,49 @@ def load(
     path = cache_dir / "rules" / f"{key}.pickle"
     try:
         with path.open("rb") as handle:
-            cached = pickle.load(handle)
+            cached, trees = pickle.load(handle)
         if isinstance(cached, list) and all(isinstance(r, Rule) for r in cached):
+            prefilter.install(trees)
             return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         pass
     loaded = parse(dirs)
     try:
+        # The structural patterns' text conditions go with the pack: building them parses
+        # every regex, which costs a hook run about 0.1 s.
+        trees = prefilter.trees_for(_pattern_texts(loaded))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((loaded, trees), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: a concurrent hook reads the old file or the new one
     except OSError:
         pass
     return loaded
+
+
+def _pattern_texts(rules: Sequence[Rule]) -> list[str]:
+    """Every structural rule and constraints JSON the evidence of ``rules`` will search for."""
+    texts: list[str] = []
+    for rule in rules:
+        for _, evidence in rule.evidence:
+            for pattern in (*evidence.match, *evidence.requires, *evidence.unless):
+                if pattern.kind == "pattern":
+                    texts.append(pattern.source)
+            spec = evidence.taint
+            if spec is None:
+                continue
+            structs: list[StructPattern] = [s.pattern for s in spec.sinks]
+            for struct in (*structs, *spec.sources, *spec.sanitizers):
+                texts.append(struct.rule)
+                if struct.constraints:
+                    texts.append(prefilter.constraints_key(struct.constraints))
+    return list(dict.fromkeys(texts))

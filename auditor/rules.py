@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import auditor
 from auditor import evidence, grammars
 from auditor.analysis import patterns
@@ -23,9 +21,6 @@ from auditor.analysis.lint import lint as evidence_lint
 from auditor.analysis.patterns import StructPattern
 from auditor.filekinds import TEXT_KINDS
 from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
-
-# libyaml's loader parses the rule pack several times faster than the pure-Python one.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LANGUAGES = frozenset(grammars.GRAMMARS)
 THRESHOLDS_FILE = "thresholds.yaml"
@@ -302,8 +297,11 @@ def _read_yaml(path: Path) -> Any:
         raise AuditorError(
             f"{where}: cannot read ({exc.strerror}); check the file's permissions"
         ) from None
+    import yaml  # parsing is rare: the hook's rule pack comes pickled from the cache
+
     try:
-        return yaml.load(text, Loader=_SafeLoader)
+        # libyaml's loader parses the rule pack several times faster than the pure-Python one
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

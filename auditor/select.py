@@ -8,13 +8,15 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from auditor import git
 from auditor.git import Target
 from auditor.model import AuditorError
 from auditor.vendored import linguist_attributes
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 class Mode(enum.Enum):
@@ -59,7 +61,7 @@ def _relative(root: Path, cwd: Path, paths: Sequence[str]) -> tuple[str, ...]:
 
 def _filters(
     root: Path, include: Sequence[str], exclude: Sequence[str]
-) -> tuple[pathspec.GitIgnoreSpec | None, pathspec.GitIgnoreSpec]:
+) -> tuple[pathspec.GitIgnoreSpec | None, pathspec.GitIgnoreSpec | None]:
     ignore_lines = list(exclude)
     ignore_file = root / ".auditorignore"
     if ignore_file.is_file():
@@ -67,8 +69,12 @@ def _filters(
             ignore_lines += ignore_file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise AuditorError(f"{ignore_file}: cannot read ({exc}); fix or remove it") from None
+    if not include and not ignore_lines:
+        return None, None  # the usual case: pathspec is not even imported
+    import pathspec
+
     inc = pathspec.GitIgnoreSpec.from_lines(include) if include else None
-    return inc, pathspec.GitIgnoreSpec.from_lines(ignore_lines)
+    return inc, pathspec.GitIgnoreSpec.from_lines(ignore_lines) if ignore_lines else None
 
 
 def select(
@@ -108,7 +114,7 @@ def select(
         t
         for t in targets
         if (inc is None or inc.match_file(t.path))
-        and not ignored.match_file(t.path)
+        and not (ignored is not None and ignored.match_file(t.path))
         and in_shard(t.path, selection.shard)
     ]
     return _mark(root, kept, included=inc is not None)
@@ -133,7 +139,9 @@ def path_filter(
     inc, ignored = _filters(root, include, exclude)
 
     def keep(path: str) -> bool:
-        return (inc is None or inc.match_file(path)) and not ignored.match_file(path)
+        return (inc is None or inc.match_file(path)) and not (
+            ignored is not None and ignored.match_file(path)
+        )
 
     return keep
 

@@ -131,3 +131,22 @@ def test_prefilter_never_hides_a_match_of_a_shipped_pattern(language: str, code:
     for pattern in SHIPPED:
         if patterns.find(tree, pattern):  # no text given: the tree search alone
             assert may_match(pattern.rule, code, pattern.constraints), pattern.rule
+
+
+def test_conditions_kept_with_the_rule_pack_answer_as_built_ones() -> None:
+    import pickle
+
+    from auditor.analysis import prefilter
+
+    texts = [p.rule for p in SHIPPED]
+    kept = pickle.loads(pickle.dumps(prefilter.trees_for(texts)))
+    samples = [
+        "def f(request):\n    cur.execute('SELECT ' + request.args['q'])\n",
+        "h = hashlib.md5(password.encode())\nrequests.get(u, verify=False)\n",
+        "x = 1\n",
+    ]
+    for rule in texts:
+        built = prefilter._compile(prefilter._tree(json.loads(rule)))
+        again = prefilter._compile(kept[rule])
+        for text in samples:
+            assert (built is None or built(text)) == (again is None or again(text)), rule

@@ -23,7 +23,7 @@ import functools
 import importlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # The standard library's own regex parser (re._parser since 3.11), read for literal factors.
@@ -71,70 +71,114 @@ def _may_match(rule: str, text: str, constraints: str) -> bool:
     return True
 
 
+# A necessary condition as plain data (tuples, strings, frozensets), so the rule-pack cache can
+# pickle it: building one parses regexes, which a hook run would otherwise pay for each time.
+#   ("w", words)              every word occurs
+#   ("r", regex, factors)     one of the factors occurs (if known), then the regex matches
+#   ("&", parts) / ("|", parts)
+Tree = tuple[Any, ...]
+_INSTALLED: dict[str, Tree | None] = {}
+
+
+def install(trees: dict[str, Tree | None]) -> None:
+    """Conditions built earlier (by ``trees_for``), kept with the pickled rule pack."""
+    _INSTALLED.update(trees)
+
+
+def trees_for(rules: Iterable[str]) -> dict[str, Tree | None]:
+    """The conditions of these rule (or constraints) JSON strings, to be kept and installed."""
+    return {rule: _tree_of(rule) for rule in rules}
+
+
+def _tree_of(rule: str) -> Tree | None:
+    if rule in _INSTALLED:
+        return _INSTALLED[rule]
+    body = json.loads(rule)
+    if isinstance(body, dict) and "__constraints__" in body:
+        parts = [t for t in (_tree(r) for r in body["__constraints__"].values()) if t is not None]
+        return _joined("&", parts)
+    return _tree(body)
+
+
+def constraints_key(constraints: str) -> str:
+    """How a constraints JSON is named among the trees (it is not a rule by itself)."""
+    return json.dumps({"__constraints__": json.loads(constraints)}, sort_keys=True)
+
+
 @functools.lru_cache(maxsize=1024)
 def need_of_constraints(constraints: str) -> Need | None:
-    body = json.loads(constraints)
-    if not isinstance(body, dict):
-        return None
-    parts = [n for n in (_need(r) for r in body.values()) if n is not None]
-    if not parts:
-        return None
-    return lambda text: all(p(text) for p in parts)
+    return _compile(_tree_of(constraints_key(constraints)))
 
 
 @functools.lru_cache(maxsize=4096)
 def need_of(rule: str) -> Need | None:
     """The rule's necessary condition on a text; None when it needs nothing."""
-    return _need(json.loads(rule))
+    return _compile(_tree_of(rule))
 
 
-def _need(rule: Any) -> Need | None:
+def _joined(op: str, parts: list[Tree]) -> Tree | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else (op, tuple(parts))
+
+
+def _tree(rule: Any) -> Tree | None:
     if not isinstance(rule, dict):
         return None
-    parts: list[Need] = []
+    parts: list[Tree] = []
     pattern = rule.get("pattern")
     if isinstance(pattern, str):
         words = frozenset(w for w in _WORD.findall(pattern) if w not in _KEYWORDS)
         if words:
-            parts.append(_all_words(words))
+            parts.append(("w", words))
     if isinstance(rule.get("regex"), str):
-        regex_need = _regex_need(rule["regex"])
-        if regex_need is not None:
-            parts.append(regex_need)
+        stripped = _text_regex(rule["regex"])
+        if stripped is not None:
+            parts.append(("r", stripped, literal_factors(rule["regex"])))
     for key in _NESTED:
-        inner = _need(rule.get(key))
+        inner = _tree(rule.get(key))
         if inner is not None:
             parts.append(inner)
     if isinstance(rule.get("all"), list):
-        parts += [n for n in (_need(r) for r in rule["all"]) if n is not None]
+        parts += [t for t in (_tree(r) for r in rule["all"]) if t is not None]
     if isinstance(rule.get("any"), list):
-        alternatives = [_need(r) for r in rule["any"]]
+        alternatives = [_tree(r) for r in rule["any"]]
         if alternatives and all(a is not None for a in alternatives):
-            parts.append(_either([a for a in alternatives if a is not None]))
-    if not parts:
+            either = _joined("|", [a for a in alternatives if a is not None])
+            if either is not None:
+                parts.append(either)
+    return _joined("&", parts)
+
+
+def _compile(tree: Tree | None) -> Need | None:
+    if tree is None:
         return None
-    if len(parts) == 1:
-        return parts[0]
-    return lambda text: all(p(text) for p in parts)
+    op = tree[0]
+    if op == "w":
+        words = tree[1]
+        return lambda text: all(w in text for w in words)
+    if op == "r":
+        return _regex_need(tree[1], tree[2])
+    parts = [p for p in (_compile(t) for t in tree[1]) if p is not None]
+    if op == "&":
+        return lambda text: all(p(text) for p in parts)
+    return lambda text: any(p(text) for p in parts)
 
 
-def _all_words(words: frozenset[str]) -> Need:
-    return lambda text: all(w in text for w in words)
+def _regex_need(stripped: str, factors: frozenset[str] | None) -> Need:
+    def need(text: str) -> bool:
+        # One of the factors must occur: a substring test, far cheaper than the search, and
+        # the regex is only compiled for a text that passes it.
+        if factors is not None and not any(f in _lower(text) for f in factors):
+            return False
+        return _compiled(stripped).search(text) is not None
+
+    return need
 
 
-def _either(options: list[Need]) -> Need:
-    return lambda text: any(a(text) for a in options)
-
-
-def _regex_need(source: str) -> Need | None:
-    found = _text_regex(source)
-    if found is None:
-        return None
-    factors = literal_factors(source)
-    if factors is None:
-        return lambda text: found.search(text) is not None
-    # One of the factors must occur (a substring test, far cheaper than the search itself).
-    return lambda text: any(f in _lower(text) for f in factors) and found.search(text) is not None
+@functools.lru_cache(maxsize=1024)
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 @functools.lru_cache(maxsize=8)
@@ -146,8 +190,8 @@ _ASSERTIONS = frozenset("bBAzZ")
 
 
 @functools.lru_cache(maxsize=1024)
-def _text_regex(source: str) -> re.Pattern[str] | None:
-    """``source`` without its zero-width assertions, compiled; None when that is not safe."""
+def _text_regex(source: str) -> str | None:
+    """``source`` without its zero-width assertions; None when that is not safe."""
     out: list[str] = []
     i, in_class = 0, False
     while i < len(source):
@@ -178,10 +222,12 @@ def _text_regex(source: str) -> re.Pattern[str] | None:
         elif char not in "^$":
             out.append(char)
         i += 1
+    stripped = "".join(out)
     try:
-        return re.compile("".join(out))
+        re.compile(stripped)
     except (re.error, FutureWarning):
         return None
+    return stripped
 
 
 # -- literal factors: strings one of which every match of a regex contains --------------------

@@ -23,8 +23,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from auditor.analysis import patterns
 from auditor.analysis.languages import TABLES
 from auditor.analysis.patterns import StructPattern
@@ -32,7 +30,6 @@ from auditor.analysis.taint import Engine, Hit, Places, SinkSpec, key_of
 from auditor.model import AuditorError
 
 SOURCES_DIR = "_sources"
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FAMILY = {"typescript": "javascript", "tsx": "javascript"}
 
 
@@ -126,12 +123,15 @@ def analyse(spec: TaintSpec, language: str, text: str) -> list[Hit]:
 @functools.cache
 def shared_tables(directory: Path) -> dict[str, dict[str, tuple[StructPattern, ...]]]:
     """rules/_sources/<language>.yaml: named groups of source and sanitizer patterns."""
+    import yaml  # parsing is rare: the hook's rule pack comes pickled from the cache
+
     tables: dict[str, dict[str, tuple[StructPattern, ...]]] = {}
     if not directory.is_dir():
         return tables
     for path in sorted(directory.glob("*.yaml")):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise AuditorError(f"{path}: cannot read source table ({exc})") from None
         if not isinstance(data, dict):

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy loads with the first vector, not with the scan's modules
+    import numpy as np
+    import numpy.typing as npt
 
-Vectors = npt.NDArray[np.float32]
+    Vectors = npt.NDArray[np.float32]
+
+
+def __getattr__(name: str) -> object:  # `Vectors` at run time, for modules that name it there
+    if name == "Vectors":
+        import numpy as np
+        import numpy.typing as npt
+
+        return npt.NDArray[np.float32]
+    raise AttributeError(name)
 
 
 class Embedder(abc.ABC):
@@ -42,6 +53,8 @@ class Embedder(abc.ABC):
 
 
 def normalize(vectors: Vectors) -> Vectors:
+    import numpy as np
+
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     out: Vectors = (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
     return out

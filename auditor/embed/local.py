@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from auditor.embed.base import Embedder, Vectors, normalize
+from auditor.embed.base import Embedder, normalize
 from auditor.model import AuditorError
+
+if TYPE_CHECKING:
+    from auditor.embed.base import Vectors
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "all-MiniLM-L6-v2"
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -73,6 +74,8 @@ class LocalEmbedder(Embedder):
         self._tokenizer = tokenizer
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         if self._session is None:
