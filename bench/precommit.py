@@ -23,10 +23,25 @@ from pathlib import Path
 FUNCTIONS = 12
 
 
-def change(seed: int) -> str:
-    """A realistic module of FUNCTIONS functions; ``seed`` makes the text new to the cache."""
+VIOLATION = '''
+def thumbnail_{seed}(request):
+    """Resize the uploaded image named in the query string."""
+    name = request.args.get("name", "")
+    os.system("convert uploads/" + name + " -resize 64x64 thumbs/" + name)
+    return {{"ok": True}}
+'''
+
+
+def change(seed: int, violation: bool = False) -> str:
+    """A realistic module of FUNCTIONS functions; ``seed`` makes the text new to the cache.
+
+    With ``violation``, the last function runs a shell command built from request data: the
+    cascade's evidence confirms it, so the model embeds it (and its module code) for the gate.
+    """
     parts = ["import json\nimport os\nimport sqlite3\n\nimport requests\n"]
-    for i in range(FUNCTIONS):
+    if violation:
+        parts.append(VIOLATION.format(seed=seed))
+    for i in range(FUNCTIONS - violation):
         parts.append(
             f'''
 def load_record_{seed}_{i}(conn: sqlite3.Connection, record_id: int) -> dict:
@@ -66,26 +81,30 @@ def main() -> int:
     target = repo / "records.py"
     scan = [auditor, "scan", "--staged", "--quiet", "records.py"]
 
-    # Warm the rule vectors once, as any earlier commit would have.
-    target.write_text(change(-1))
+    # Warm the rule vectors once, as any earlier commit would have (one that had a finding).
+    target.write_text(change(-1, violation=True))
     subprocess.run([*git, "add", "."], cwd=repo, check=True)
     subprocess.run(scan, cwd=repo, env=env, capture_output=True, check=False)
 
-    new_code, unchanged, bandit_times = [], [], []
+    new_code, unchanged, violating, bandit_times = [], [], [], []
     for run in range(args.runs):
         target.write_text(change(run))
         subprocess.run([*git, "add", "."], cwd=repo, check=True)
         new_code.append(timed(scan, repo, env))
         unchanged.append(timed(scan, repo, env))
         bandit_times.append(timed([bandit, "-q", str(target)], repo, env))
+        target.write_text(change(1000 + run, violation=True))
+        subprocess.run([*git, "add", "."], cwd=repo, check=True)
+        violating.append(timed(scan, repo, env))
     shutil.rmtree(work, ignore_errors=True)
 
     rows = [
         ("auditor scan --staged (12 new functions)", statistics.median(new_code)),
         ("auditor scan --staged (re-run, cached)", statistics.median(unchanged)),
+        ("auditor scan --staged (12 new, 1 a finding)", statistics.median(violating)),
         ("bandit -q records.py", statistics.median(bandit_times)),
     ]
-    base = rows[2][1]
+    base = rows[-1][1]
     print(f"median of {args.runs} runs, {os.cpu_count()} cpus")
     print(f"{'command':<44} {'seconds':>9} {'vs bandit':>10}")
     for name, value in rows:
