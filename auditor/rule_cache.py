@@ -19,7 +19,14 @@ import auditor
 from auditor.model import Rule
 
 _SUFFIXES = (".yaml", ".yml")
-_LOADER_SOURCES = ("model.py", "rules.py", "analysis/spec.py", "analysis/patterns.py")
+_LOADER_SOURCES = (
+    "model.py",
+    "rules.py",
+    "analysis/spec.py",
+    "analysis/patterns.py",
+    "analysis/induce.py",
+    "analysis/anchors.py",
+)
 
 
 def _digest(dirs: Sequence[Path]) -> str | None:

@@ -8,6 +8,7 @@ on first use and checked by ``check_queries`` (``auditor rules test``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,12 +18,13 @@ import yaml
 
 import auditor
 from auditor import evidence, grammars
-from auditor.analysis import patterns
+from auditor.analysis import induce, patterns
 from auditor.analysis import spec as taint_spec
+from auditor.analysis.induce import Induced
 from auditor.analysis.lint import lint as evidence_lint
 from auditor.analysis.patterns import StructPattern
 from auditor.filekinds import TEXT_KINDS
-from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
+from auditor.model import AuditorError, CodeUnit, Evidence, Example, Pattern, Rule, Severity
 
 # libyaml's loader parses the rule pack several times faster than the pure-Python one.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,6 +39,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CWE = re.compile(r"CWE-[1-9][0-9]*")
 _EVIDENCE_KEYS = ("match", "requires", "unless", "detector", "taint")
 _PATTERN_KINDS = ("regex", "query", "pattern")
+FROM_EXAMPLES = "from-examples"  # `evidence: from-examples`: induce it for every language
 
 
 def shipped_rules_dir() -> Path:
@@ -156,6 +159,11 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
             f"{where}: key 'severity': expected one of {choices}, got {severity_text!r}"
         ) from None
     violating, safe = _examples(data.get("examples"), where)
+    written = data.get("evidence")
+    if written == FROM_EXAMPLES:
+        written = None
+    evidence_parts = _evidence(written, where, check_regexes)
+    induced, unlearned = learn_evidence(evidence_parts, violating, safe, where)
     return Rule(
         id=rule_id,
         title=_text(data, "title", where, one_line=True),
@@ -168,9 +176,53 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
         languages=_languages(data.get("languages", []), where),
         violating=violating,
         safe=safe,
-        evidence=_evidence(data.get("evidence"), where, check_regexes),
+        evidence=evidence_parts + induced,
         source=str(path),
+        induced=tuple(language for language, _ in induced),
+        unlearned=unlearned,
     )
+
+
+def learn_evidence(
+    written: tuple[tuple[str, Evidence], ...],
+    violating: Sequence[Example],
+    safe: Sequence[Example],
+    where: str,
+) -> tuple[tuple[tuple[str, Evidence], ...], tuple[tuple[str, str], ...]]:
+    """Evidence induced from the examples for each language the written evidence leaves out
+    (analysis/induce.py), read by this loader like written evidence; and, per language where
+    none could be induced, why."""
+    probe = Rule("x", "x", "x", Severity.NOTE, (), "x", "x", 0.0, evidence=written)
+    induced: list[tuple[str, Evidence]] = []
+    unlearned: list[tuple[str, str]] = []
+    for language in dict.fromkeys(e.language for e in violating):
+        if probe.evidence_for(language) is not None or not induce.supported(language):
+            continue
+        found = induced_evidence(
+            language,
+            tuple(e.code for e in violating if e.language == language),
+            tuple(e.code for e in safe if e.language == language),
+        )
+        if found.evidence is None:
+            unlearned.append((language, found.problem))
+            continue
+        ((_, parsed),) = _evidence({language: found.evidence}, where, True)
+        induced.append((language, parsed))
+    return tuple(induced), tuple(unlearned)
+
+
+@functools.lru_cache(maxsize=256)
+def induced_evidence(language: str, violating: tuple[str, ...], safe: tuple[str, ...]) -> Induced:
+    """Induction for one language's examples, checked with the real confirmation stage (the
+    rule pack's pickle keeps the result across runs: its key covers the examples' bytes)."""
+
+    def confirms(body: dict[str, Any], code: str) -> bool:
+        ((_, parsed),) = _evidence({language: body}, "induced evidence", True)
+        lines = code.rstrip("\n").split("\n")
+        unit = CodeUnit("example", language, "example", "function", 1, len(lines), "\n".join(lines))
+        return bool(evidence.confirm_evidence(parsed, unit))
+
+    return induce.induce(language, violating, safe, confirms)
 
 
 def check_queries(rules: Sequence[Rule]) -> list[str]:
@@ -409,8 +461,8 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
         return ()
     if not isinstance(value, dict):
         raise AuditorError(
-            f"{where}: key 'evidence': expected a mapping of language to evidence, "
-            f"got {_kind(value)}"
+            f"{where}: key 'evidence': expected a mapping of language to evidence or "
+            f"{FROM_EXAMPLES!r}, got {_kind(value)}"
         )
     result = []
     for language, body in value.items():

@@ -1,0 +1,226 @@
+"""What induction can point at in an example: anchors (a call, a keyword argument, a string, an
+``except`` clause ...) and the features that tell two anchors of one kind apart.
+
+Every feature is an ast-grep rule applied to the anchor node itself, so the induced evidence is
+the same kind of structural pattern a person writes (``has``/``inside``/``not``), and the real
+matcher can check it. A feature's key names it for comparing anchors (``kw:timeout``,
+``kw:shell=True``, ``in:shlex.quote``); its label is what ``rules suggest`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.analysis.patterns import Node
+
+Rule = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """The node kinds and fields one grammar uses for the anchors."""
+
+    call: str
+    callee: str  # the call's field holding what is called
+    arguments: str
+    keyword: str  # a keyword argument (Python) or an object pair (JavaScript)
+    keyword_name: str
+    keyword_value: str
+    strings: tuple[str, ...]
+    quote: str  # regex: what a string literal starts with before its content
+    close: str  # regex: what it ends with
+    statements: tuple[tuple[str, str], ...] = ()  # (category, node kind): except, assert
+    assignment: str = ""
+    docstring_parent: str = ""  # a string alone in this node is a docstring, not a value
+    literals: tuple[str, ...] = ()
+
+
+SYNTAX = {
+    "python": Syntax(
+        "call", "function", "arguments", "keyword_argument", "name", "value", ("string",),
+        "[rbuRBUfF]*[\"']{1,3}", "[\"']{1,3}",
+        (("except", "except_clause"), ("assert", "assert_statement")),
+        "assignment", "expression_statement",
+        ("string", "integer", "float", "true", "false", "none"),
+    ),
+    "javascript": Syntax(
+        "call_expression", "function", "arguments", "pair", "key", "value",
+        ("string", "template_string"), "[\"'`]", "[\"'`]",
+        literals=("string", "number", "true", "false", "null"),
+    ),
+}  # fmt: skip
+for _family in ("typescript", "tsx"):
+    SYNTAX[_family] = SYNTAX["javascript"]
+
+CATEGORIES = ("call", "keyword", "string", "except", "assert", "assignment")
+_PLAIN_CALLEE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+@dataclass
+class Anchor:
+    category: str
+    node: Node
+    main: str  # the callee, keyword name, string content or assigned name; "" when none
+    features: dict[str, tuple[Rule, str]] = field(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return int(self.node.range().start.line)
+
+    @property
+    def text(self) -> str:
+        return short(self.node.text())
+
+
+def short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def exact(text: str) -> str:
+    return "^" + re.escape(text) + "$"
+
+
+def string_content(syntax: Syntax, node: Node) -> str:
+    text = str(node.text())
+    match = re.match(syntax.quote, text)
+    if match is None:
+        return text
+    quote = match.group().lstrip("rbuRBUfF")
+    inner = text[match.end() :]
+    return inner[: -len(quote)] if inner.endswith(quote) else inner
+
+
+def callee_rule(syntax: Syntax, callee: str) -> Rule:
+    return {"kind": syntax.call, "has": {"field": syntax.callee, "regex": exact(callee)}}
+
+
+def anchors(syntax: Syntax, tree: Node) -> dict[str, list[Anchor]]:
+    """Every anchor of ``tree`` by category, in source order."""
+    out: dict[str, list[Anchor]] = {c: [] for c in CATEGORIES}
+    for node in tree.find_all(kind=syntax.call):
+        callee = node.field(syntax.callee)
+        if callee is not None and _PLAIN_CALLEE.fullmatch(" ".join(callee.text().split())):
+            out["call"].append(describe(syntax, "call", node, " ".join(callee.text().split())))
+    for node in tree.find_all(kind=syntax.keyword):
+        name = node.field(syntax.keyword_name)
+        if name is not None:
+            out["keyword"].append(describe(syntax, "keyword", node, name.text()))
+    for kind in syntax.strings:
+        for node in tree.find_all(kind=kind):
+            parent = node.parent()
+            if parent is not None and parent.kind() == syntax.docstring_parent:
+                continue
+            out["string"].append(describe(syntax, "string", node, string_content(syntax, node)))
+    for category, kind in syntax.statements:
+        out[category] = [describe(syntax, category, n, "") for n in tree.find_all(kind=kind)]
+    if syntax.assignment:
+        for node in tree.find_all(kind=syntax.assignment):
+            left = node.field("left")
+            if left is not None:
+                name = left.text().rsplit(".", 1)[-1]
+                out["assignment"].append(describe(syntax, "assignment", node, name))
+    return out
+
+
+def describe(syntax: Syntax, category: str, node: Node, main: str) -> Anchor:
+    """The anchor of ``node``, with every feature it has."""
+    anchor = Anchor(category, node, main)
+    add = anchor.features.__setitem__
+    if category == "call":
+        _call_features(syntax, node, add)
+    if category == "keyword":
+        value = node.field(syntax.keyword_value)
+        if value is not None:
+            add(f"value:{value.kind()}", _field_kind(syntax.keyword_value, value.kind()))
+            if value.kind() in syntax.literals and "\n" not in value.text():
+                rule = {"has": {"field": syntax.keyword_value, "regex": exact(value.text())}}
+                add(f"value={value.text()}", (rule, f"value {short(value.text(), 30)}"))
+    if category == "assignment":
+        right = node.field("right")
+        if right is not None:
+            add(f"right:{right.kind()}", _field_kind("right", right.kind()))
+    if category == "except":
+        _block_features(node, add)
+    for inner in node.find_all(kind=syntax.call):
+        callee = inner.field(syntax.callee)
+        if callee is not None and inner != node and _PLAIN_CALLEE.fullmatch(callee.text()):
+            deep = _deep(syntax, callee.text())
+            add(f"calls:{callee.text()}", ({"has": deep}, f"calls {callee.text()}(...)"))
+    for outer in list(node.ancestors())[:8]:
+        callee = outer.field(syntax.callee) if outer.kind() == syntax.call else None
+        if callee is not None and _PLAIN_CALLEE.fullmatch(callee.text()):
+            deep = _deep(syntax, callee.text())
+            add(f"in:{callee.text()}", ({"inside": deep}, f"inside {callee.text()}(...)"))
+    return anchor
+
+
+def _deep(syntax: Syntax, callee: str) -> Rule:
+    """A call to ``callee`` at any depth (for ``has``/``inside``)."""
+    rule = callee_rule(syntax, callee)
+    rule["stopBy"] = "end"
+    return rule
+
+
+def _field_kind(name: str, kind: str) -> tuple[Rule, str]:
+    return {"has": {"field": name, "kind": kind}}, f"{name} is a {kind}"
+
+
+def _call_features(syntax: Syntax, node: Node, add: Any) -> None:
+    arguments = node.field(syntax.arguments)
+    if arguments is None:
+        return
+    position = 0
+    for child in arguments.children():
+        if not child.is_named() or child.kind() == "comment":
+            continue
+        position += 1
+        if child.kind() == syntax.keyword:
+            name_node = child.field(syntax.keyword_name)
+            value_node = child.field(syntax.keyword_value)
+            if name_node is None or value_node is None:
+                continue
+            name, value = name_node.text(), " ".join(value_node.text().split())
+            named = {"has": {"field": syntax.keyword_name, "regex": exact(name)}}
+            has_kw = {"has": {"field": syntax.arguments, "has": {"kind": syntax.keyword, **named}}}
+            add(f"kw:{name}", (has_kw, f"{name}=..."))
+            valued = {"kind": syntax.keyword, "all": [named, _value(syntax, exact(value))]}
+            add(f"kw:{name}={value}", (_in_args(syntax, valued), f"{name}={short(value, 30)}"))
+            last = value.rsplit(".", 1)[-1]
+            if last != value and _PLAIN_CALLEE.fullmatch(value):
+                ending = r"(^|\.)" + re.escape(last) + "$"
+                valued = {"kind": syntax.keyword, "all": [named, _value(syntax, ending)]}
+                add(f"kw:{name}=~{last}", (_in_args(syntax, valued), f"{name}=...{last}"))
+        elif position <= 3 and child.kind() in syntax.literals:
+            text = " ".join(child.text().split())
+            rule = {"has": {"field": syntax.arguments, "has": {"nthChild": position,
+                                                                "regex": exact(text)}}}  # fmt: skip
+            add(f"arg{position}:{text}", (rule, f"argument {position} is {short(text, 30)}"))
+
+
+def _value(syntax: Syntax, regex: str) -> Rule:
+    return {"has": {"field": syntax.keyword_value, "regex": regex}}
+
+
+def _in_args(syntax: Syntax, rule: Rule) -> Rule:
+    return {"has": {"field": syntax.arguments, "has": rule}}
+
+
+def _block_features(node: Node, add: Any) -> None:
+    block = next((c for c in node.children() if c.kind() == "block"), None)
+    if block is None:
+        return
+    kinds = sorted({c.kind() for c in block.children() if c.is_named() and c.kind() != "comment"})
+    if len(kinds) == 1:
+        only = {"not": {"has": {"not": {"any": [{"kind": kinds[0]}, {"kind": "comment"}]}}}}
+        rule = {"has": {"kind": "block", "has": {"kind": kinds[0]}, **only}}
+        add(f"only:{kinds[0]}", (rule, f"body is only {kinds[0].replace('_statement', '')}"))
+    for kind in kinds:
+        add(f"body:{kind}", ({"has": {"kind": "block", "has": {"kind": kind}}}, f"body has {kind}"))
+    for child in node.children():
+        if child.is_named() and child.kind() in ("identifier", "attribute", "tuple", "as_pattern"):
+            caught = " ".join(child.text().split())
+            rule = {"has": {"kind": child.kind(), "regex": exact(caught)}}
+            add(f"type:{caught}", (rule, f"catches {short(caught, 30)}"))
