@@ -1,0 +1,248 @@
+"""Team rules (a sentence and examples, no written evidence) against Bandit on real code.
+
+    python bench/team_rules.py [--rules bench/data/team-rules] [--show RULE] [--gate]
+
+Each rule's evidence is induced from its examples (the loader does it); a rule file names the
+Bandit check it mirrors on its first line (``# bandit: B113``). Both run over the same real
+trees nobody here wrote: a slice of the standard library and of the installed site-packages
+(test directories left out). A finding of ours agrees with one of Bandit's when they are in the
+same file and our pinned lines contain Bandit's line. Every disagreement is triaged by reading
+the code into bench/data/team-rules-triage.yaml (``path:line: {truth: true|false, why: ...}``);
+agreed findings count as true. Prints per rule: ours, Bandit's, both, only ours, only Bandit,
+and precision/recall of both tools against the triaged truth (untriaged disagreements are
+counted and left out). ``--show RULE`` prints that rule's disagreements with their code line;
+``--gate`` adds the gate score of every finding of ours (the built-in model) and what a gate at
+the rule's threshold would have cost or saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from auditor import evidence
+from auditor.extract import extract_units, language_for_path
+from auditor.model import CodeUnit, Rule
+from auditor.rules import load_rules
+
+HERE = Path(__file__).parent
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+SITE = Path(sysconfig.get_paths()["purelib"])
+# Libraries chosen for what team rules look for (HTTP clients, subprocess, YAML, temp files)
+# before any rule was run on them; the stdlib slice is every top-level module plus packages.
+STDLIB_PACKAGES = ("http", "urllib", "email", "logging", "xmlrpc", "multiprocessing", "json",
+                   "concurrent", "importlib", "sqlite3", "wsgiref", "distutils")  # fmt: skip
+SITE_PACKAGES = ("requests", "urllib3", "docker", "flask", "werkzeug", "click", "dateutil",
+                 "dotenv", "detect_secrets", "virtualenv", "pre_commit", "jsonschema")  # fmt: skip
+
+
+@dataclass
+class Tally:
+    ours: set[tuple[str, int, int]] = field(default_factory=set)  # (path, first, last)
+    bandit: set[tuple[str, int]] = field(default_factory=set)
+
+
+def trees() -> list[tuple[str, Path, list[Path]]]:
+    """(label, root, files) of the trees scanned."""
+    std = [p for p in sorted(STDLIB.glob("*.py"))]
+    for package in STDLIB_PACKAGES:
+        std += sorted((STDLIB / package).rglob("*.py"))
+    site: list[Path] = []
+    for package in SITE_PACKAGES:
+        site += sorted((SITE / package).rglob("*.py"))
+    keep = [p for p in std + site if not {"test", "tests", "testing"} & set(p.parts)]
+    return [
+        ("stdlib", STDLIB, [p for p in keep if SITE not in p.parents]),
+        ("site", SITE, [p for p in keep if SITE in p.parents]),
+    ]
+
+
+def label(root_label: str, root: Path, path: Path) -> str:
+    return f"{root_label}/{path.relative_to(root).as_posix()}"
+
+
+def units_of(scanned: list[tuple[str, Path, list[Path]]]) -> list[CodeUnit]:
+    units: list[CodeUnit] = []
+    for name, root, files in scanned:
+        for path in files:
+            language = language_for_path(path.name)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if language is not None:
+                units += extract_units(label(name, root, path), text, language)[0]
+    return units
+
+
+def bandit_ids(path: Path) -> list[str]:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    if not first.startswith("# bandit:"):
+        return []
+    return [t.strip() for t in first.split(":", 1)[1].split(",") if t.strip()]
+
+
+def run_bandit(checks: Sequence[str], scanned: list[tuple[str, Path, list[Path]]]) -> list[dict]:
+    results: list[dict] = []
+    for name, root, files in scanned:
+        command = ["bandit", "-q", "-f", "json", "--ignore-nosec", "-t", ",".join(checks)]
+        proc = subprocess.run(
+            [*command, *map(str, files)], capture_output=True, text=True, check=False
+        )
+        for item in json.loads(proc.stdout or "{}").get("results", []):
+            item["path"] = label(name, root, Path(item["filename"]))
+            results.append(item)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", type=Path, default=HERE / "data" / "team-rules")
+    parser.add_argument("--triage", type=Path, default=HERE / "data" / "team-rules-triage.yaml")
+    parser.add_argument("--show", help="print this rule's disagreements with their code")
+    parser.add_argument("--gate", action="store_true", help="also score findings at the gate")
+    args = parser.parse_args(argv)
+    rules = load_rules([args.rules])
+    checks = {r.id: bandit_ids(Path(r.source)) for r in rules}
+    scanned = trees()
+    units = units_of(scanned)
+    tallies = {r.id: Tally() for r in rules}
+    for unit in units:
+        for rule in rules:
+            if rule.applies_to(unit.language) and rule.evidence_for(unit.language) is not None:
+                for found in evidence.confirm(rule, unit):
+                    tallies[rule.id].ours.add((unit.path, found.start_line, found.end_line))
+    wanted = sorted({c for ids in checks.values() for c in ids})
+    for item in run_bandit(wanted, scanned):
+        for rule_id, ids in checks.items():
+            if item["test_id"] in ids:
+                tallies[rule_id].bandit.add((item["path"], int(item["line_number"])))
+    triage = yaml.safe_load(args.triage.read_text()) if args.triage.is_file() else {}
+    lines = {u.path: u for u in units}
+    print(f"{sum(len(f) for _, _, f in scanned)} files, {len(units)} units")
+    header = "rule                         bandit  ours bandit both only-ours only-bandit"
+    print(header + "  untriaged  P-ours R-ours  P-bandit R-bandit")
+    for rule in rules:
+        tally = tallies[rule.id]
+        report(rule, checks[rule.id], tally, (triage or {}).get(rule.id) or {}, args.show, lines)
+    if args.gate:
+        gate(rules, tallies, units, triage or {})
+    return 0
+
+
+def gate(
+    rules: Sequence[Rule],
+    tallies: dict[str, Tally],
+    units: Sequence[CodeUnit],
+    triage: dict[str, dict[str, dict]],
+) -> None:
+    """What the semantic gate at each rule's threshold would do to its findings: true ones it
+    drops (recall lost) and false ones it drops (precision gained). A finding is true when Bandit
+    agrees or the triage says so; scored on its whole unit (a scan scores the unit's window)."""
+    import tempfile
+
+    from auditor.cache import VectorCache
+    from auditor.embed.local import LocalEmbedder
+    from auditor.gate import embed_cached, rule_vectors, score
+
+    embedder = LocalEmbedder()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = VectorCache(Path(tmp), [])
+        per_rule, _ = rule_vectors(embedder, cache, rules)
+        print("\ngate at the rule's threshold: findings it would drop (true / false ones)")
+        for rule in rules:
+            tally, verdicts = tallies[rule.id], triage.get(rule.id) or {}
+            found = sorted(tally.ours)
+            owner = [next(u for u in units if u.path == p and u.start_line <= a <= u.end_line)
+                     for p, a, _ in found]  # fmt: skip
+            vectors, _ = embed_cached(embedder, cache, [u.text for u in owner])
+            sims = score(vectors, per_rule[rule.id]).tolist()
+            threshold = rule.threshold_for(embedder.key)
+            truth = [
+                any(_same(f, b) for b in tally.bandit)
+                or bool((verdicts.get(f"{f[0]}:{f[1]}") or {}).get("truth"))
+                for f in found
+            ]
+            dropped = [t for t, s in zip(truth, sims, strict=True) if s < threshold]
+            print(
+                f"{rule.id:<28} threshold {threshold:.2f}: drops {sum(dropped)} true, "
+                f"{len(dropped) - sum(dropped)} false of {sum(truth)} true, "
+                f"{len(truth) - sum(truth)} false"
+            )
+        cache.close()
+    embedder.close()
+
+
+def report(
+    rule: Rule,
+    checks: list[str],
+    tally: Tally,
+    verdicts: dict[str, dict],
+    show: str | None,
+    units: dict[str, CodeUnit],
+) -> None:
+    both_ours = {o for o in tally.ours if any(_same(o, b) for b in tally.bandit)}
+    both_bandit = {b for b in tally.bandit if any(_same(o, b) for o in tally.ours)}
+    only_ours = sorted(tally.ours - both_ours)
+    only_bandit = sorted(tally.bandit - both_bandit)
+    truth: dict[str, bool] = {}
+    untriaged = 0
+    for path, first, _ in only_ours:
+        verdict = verdicts.get(f"{path}:{first}")
+        if verdict is None:
+            untriaged += 1
+        else:
+            truth[f"o:{path}:{first}"] = bool(verdict["truth"])
+    for path, line in only_bandit:
+        verdict = verdicts.get(f"{path}:{line}")
+        if verdict is None:
+            untriaged += 1
+        else:
+            truth[f"b:{path}:{line}"] = bool(verdict["truth"])
+    agreed = len(both_ours)
+    ours_true = agreed + sum(v for k, v in truth.items() if k.startswith("o:"))
+    ours_judged = agreed + sum(1 for k in truth if k.startswith("o:"))
+    bandit_true = agreed + sum(v for k, v in truth.items() if k.startswith("b:"))
+    bandit_judged = agreed + sum(1 for k in truth if k.startswith("b:"))
+    positives = ours_true + bandit_true - agreed  # agreed ones are counted once
+    print(
+        f"{rule.id:<28} {','.join(checks):<7} {len(tally.ours):>4} {len(tally.bandit):>6} "
+        f"{agreed:>4} {len(only_ours):>9} {len(only_bandit):>11}  {untriaged:>9}  "
+        f"{_ratio(ours_true, ours_judged)} {_ratio(ours_true, positives)}  "
+        f"{_ratio(bandit_true, bandit_judged)}   {_ratio(bandit_true, positives)}"
+    )
+    if show == rule.id:
+        for path, first, _ in only_ours:
+            print(f"  only ours   {path}:{first}: {_code(units, path, first)}")
+        for path, line in only_bandit:
+            print(f"  only bandit {path}:{line}: {_code(units, path, line)}")
+
+
+def _same(ours: tuple[str, int, int], theirs: tuple[str, int]) -> bool:
+    return ours[0] == theirs[0] and ours[1] <= theirs[1] <= ours[2]
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:6.2f}" if whole else "     -"
+
+
+def _code(units: dict[str, CodeUnit], path: str, line: int) -> str:
+    name, rest = path.split("/", 1)
+    root = STDLIB if name == "stdlib" else SITE
+    try:
+        text = (root / rest).read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return "?"
+    return " ".join(text.split())[:110]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
