@@ -33,8 +33,10 @@ LANGUAGES = frozenset(grammars.GRAMMARS)
 THRESHOLDS_FILE = "thresholds.yaml"
 _THRESHOLD_NAMES = frozenset({"thresholds.yaml", "thresholds.yml"})
 
-_REQUIRED = ("id", "title", "description", "severity", "threshold", "message", "help")
-_OPTIONAL = ("cwe", "languages", "examples", "evidence")
+_REQUIRED = ("id", "title", "description", "severity", "message", "help")
+_OPTIONAL = ("threshold", "cwe", "languages", "examples", "evidence")
+# The gate for a rule that names none (a team's rule; structural evidence is not gated anyway).
+DEFAULT_THRESHOLD = 0.25
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CWE = re.compile(r"CWE-[1-9][0-9]*")
 _EVIDENCE_KEYS = ("match", "requires", "unless", "detector", "taint")
@@ -172,7 +174,7 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
         cwe=_cwes(data.get("cwe", []), where),
         message=_text(data, "message", where, one_line=True),
         help=_text(data, "help", where),
-        threshold=_threshold(data["threshold"], where, "threshold"),
+        threshold=_threshold(data.get("threshold", DEFAULT_THRESHOLD), where, "threshold"),
         languages=_languages(data.get("languages", []), where),
         violating=violating,
         safe=safe,

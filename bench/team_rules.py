@@ -131,8 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     header = "rule                         bandit  ours bandit both only-ours only-bandit"
     print(header + "  untriaged  P-ours R-ours  P-bandit R-bandit")
     for rule in rules:
-        tally = tallies[rule.id]
-        report(rule, checks[rule.id], tally, (triage or {}).get(rule.id) or {}, args.show, lines)
+        if checks[rule.id]:  # a team policy has no Bandit check: see policies()
+            tally = tallies[rule.id]
+            verdicts = (triage or {}).get(rule.id) or {}
+            report(rule, checks[rule.id], tally, verdicts, args.show, lines)
     if args.gate:
         gate(rules, tallies, units, triage or {})
     return 0
@@ -216,8 +218,12 @@ def report(
     print(
         f"{rule.id:<28} {','.join(checks):<7} {len(tally.ours):>4} {len(tally.bandit):>6} "
         f"{agreed:>4} {len(only_ours):>9} {len(only_bandit):>11}  {untriaged:>9}  "
-        f"{_ratio(ours_true, ours_judged)} {_ratio(ours_true, positives)}  "
-        f"{_ratio(bandit_true, bandit_judged)}   {_ratio(bandit_true, positives)}"
+        + (
+            f"{_ratio(ours_true, ours_judged)} {_ratio(ours_true, positives)}  "
+            f"{_ratio(bandit_true, bandit_judged)}   {_ratio(bandit_true, positives)}"
+            if not untriaged
+            else "     ?      ?        ?        ?"
+        )
     )
     if show == rule.id:
         for path, first, _ in only_ours:

@@ -35,6 +35,7 @@ class Syntax:
     assignment: str = ""
     docstring_parent: str = ""  # a string alone in this node is a docstring, not a value
     literals: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
 
 
 SYNTAX = {
@@ -43,12 +44,13 @@ SYNTAX = {
         "[rbuRBUfF]*[\"']{1,3}", "[\"']{1,3}",
         (("except", "except_clause"), ("assert", "assert_statement")),
         "assignment", "expression_statement",
-        ("string", "integer", "float", "true", "false", "none"),
+        ("string", "integer", "float", "true", "false", "none"), ("function_definition",),
     ),
     "javascript": Syntax(
         "call_expression", "function", "arguments", "pair", "key", "value",
         ("string", "template_string"), "[\"'`]", "[\"'`]",
         literals=("string", "number", "true", "false", "null"),
+        functions=("function_declaration", "method_definition"),
     ),
 }  # fmt: skip
 for _family in ("typescript", "tsx"):
@@ -93,10 +95,6 @@ def string_content(syntax: Syntax, node: Node) -> str:
     return inner[: -len(quote)] if inner.endswith(quote) else inner
 
 
-def callee_rule(syntax: Syntax, callee: str) -> Rule:
-    return {"kind": syntax.call, "has": {"field": syntax.callee, "regex": exact(callee)}}
-
-
 def anchors(syntax: Syntax, tree: Node) -> dict[str, list[Anchor]]:
     """Every anchor of ``tree`` by category, in source order."""
     out: dict[str, list[Anchor]] = {c: [] for c in CATEGORIES}
@@ -134,34 +132,117 @@ def describe(syntax: Syntax, category: str, node: Node, main: str) -> Anchor:
     if category == "keyword":
         value = node.field(syntax.keyword_value)
         if value is not None:
-            add(f"value:{value.kind()}", _field_kind(syntax.keyword_value, value.kind()))
             if value.kind() in syntax.literals and "\n" not in value.text():
                 rule = {"has": {"field": syntax.keyword_value, "regex": exact(value.text())}}
                 add(f"value={value.text()}", (rule, f"value {short(value.text(), 30)}"))
+            add(f"value:{value.kind()}", _field_kind(syntax.keyword_value, value.kind()))
     if category == "assignment":
         right = node.field("right")
         if right is not None:
             add(f"right:{right.kind()}", _field_kind("right", right.kind()))
     if category == "except":
         _block_features(node, add)
-    for inner in node.find_all(kind=syntax.call):
-        callee = inner.field(syntax.callee)
-        if callee is not None and inner != node and _PLAIN_CALLEE.fullmatch(callee.text()):
-            deep = _deep(syntax, callee.text())
-            add(f"calls:{callee.text()}", ({"has": deep}, f"calls {callee.text()}(...)"))
-    for outer in list(node.ancestors())[:8]:
-        callee = outer.field(syntax.callee) if outer.kind() == syntax.call else None
-        if callee is not None and _PLAIN_CALLEE.fullmatch(callee.text()):
-            deep = _deep(syntax, callee.text())
-            add(f"in:{callee.text()}", ({"inside": deep}, f"inside {callee.text()}(...)"))
+    _context_features(syntax, node, add)
     return anchor
 
 
-def _deep(syntax: Syntax, callee: str) -> Rule:
-    """A call to ``callee`` at any depth (for ``has``/``inside``)."""
-    rule = callee_rule(syntax, callee)
-    rule["stopBy"] = "end"
-    return rule
+def _context_features(syntax: Syntax, node: Node, add: Any) -> None:
+    """Calls inside the anchor and around it (by callee and by method name), the function it
+    is in (by name and name prefix: ``test_``, ``make_``), and the kinds of node around it."""
+    for inner in node.find_all(kind=syntax.call):
+        callee = inner.field(syntax.callee)
+        if callee is not None and inner != node and _PLAIN_CALLEE.fullmatch(callee.text()):
+            for key, regex, text in _callee_keys(callee.text()):
+                deep = {**_deep(syntax, regex)}
+                add(f"calls{key}", ({"has": deep}, f"calls {text}(...)"))
+            for keyword in inner.find_all(kind=syntax.keyword):
+                name = keyword.field(syntax.keyword_name)
+                if name is not None:
+                    named = {"has": {"field": syntax.keyword_name, "regex": exact(name.text())}}
+                    with_kw = {"kind": syntax.keyword, **named}
+                    deep = {"kind": syntax.call, "stopBy": "end",
+                            "has": {"field": syntax.arguments, "has": with_kw}}  # fmt: skip
+                    text = f"a call with {name.text()}=..."
+                    add(f"callskw:{name.text()}", ({"has": deep}, text))
+    for outer in node.ancestors():
+        kind = outer.kind()
+        callee = outer.field(syntax.callee) if kind == syntax.call else None
+        if callee is not None and _PLAIN_CALLEE.fullmatch(callee.text()):
+            for key, regex, text in _callee_keys(callee.text()):
+                add(f"in{key}", ({"inside": _deep(syntax, regex)}, f"inside {text}(...)"))
+        if kind in syntax.functions:
+            name_node = outer.field("name")
+            name = name_node.text() if name_node is not None else ""
+            names = []
+            cut = name.find("_", 1)
+            if 2 <= cut < len(name) - 1 and not name.startswith("_"):  # test_*, make_* first
+                names.append((name[: cut + 1] + "*", "^" + re.escape(name[: cut + 1])))
+            names += [(name, exact(name))] if name else []
+            for shown, regex in names:
+                rule = {"kind": kind, "has": {"field": "name", "regex": regex}, "stopBy": "end"}
+                add(f"def:{shown}", ({"inside": rule}, f"in a function named {shown}"))
+        elif kind not in _PLAIN_KINDS:
+            rule = {"kind": kind, "stopBy": "end"}
+            add(f"within:{kind}", ({"inside": rule}, f"within {kind.replace('_', ' ')}"))
+
+
+_PLAIN_KINDS = frozenset({"module", "program", "block", "statement_block", "expression_statement",
+                          "argument_list", "arguments", "class_definition", "class_body",
+                          "decorated_definition", "parenthesized_expression"})  # fmt: skip
+
+
+def _callee_keys(callee: str) -> list[tuple[str, str, str]]:
+    """(key suffix, regex, label) for a callee itself and, when dotted, for its method name."""
+    keys = [(f":{callee}", exact(callee), callee)]
+    if "." in callee:
+        tail = callee.rsplit(".", 1)[1]
+        keys.append((f".:{tail}", r"(^|\.)" + re.escape(tail) + "$", f"*.{tail}"))
+    return keys
+
+
+def context_name(syntax: Syntax, node: Node) -> str:
+    """The name a literal is given: the variable assigned, the keyword, the dict key, or the
+    other side of a comparison; "" when none."""
+    parent = node.parent()
+    if parent is None:
+        return ""
+    kind = parent.kind()
+    if kind == syntax.assignment and parent.field("right") == node:
+        other = parent.field("left")
+    elif kind == syntax.keyword and parent.field(syntax.keyword_value) == node:
+        other = parent.field(syntax.keyword_name)
+    elif kind == "pair" and parent.field("value") == node:
+        other = parent.field("key")
+    elif kind == "comparison_operator":
+        other = next((c for c in parent.children() if c.is_named() and c != node), None)
+    else:
+        return ""
+    if other is None:
+        return ""
+    text = str(other.text())
+    if other.kind() in syntax.strings:
+        text = string_content(syntax, other)
+    return text.rsplit(".", 1)[-1]
+
+
+def named_rule(syntax: Syntax, regex: str) -> Rule:
+    """The literal is given a name matching ``regex`` (see ``context_name``)."""
+    literal = {"any": [{"kind": k} for k in syntax.strings]}
+    alternatives: list[Rule] = [
+        {"inside": {"kind": syntax.assignment, "field": "right",
+                    "has": {"field": "left", "regex": regex}}},
+        {"inside": {"kind": syntax.keyword, "field": syntax.keyword_value,
+                    "has": {"field": syntax.keyword_name, "regex": regex}}},
+        {"inside": {"kind": "pair", "field": "value", "has": {"field": "key", "regex": regex}}},
+        {"inside": {"kind": "comparison_operator",
+                    "has": {"regex": regex, "not": literal}}},
+    ]  # fmt: skip
+    return {"any": alternatives}
+
+
+def _deep(syntax: Syntax, regex: str) -> Rule:
+    """A call whose callee matches ``regex``, at any depth (for ``has``/``inside``)."""
+    return {"kind": syntax.call, "has": {"field": syntax.callee, "regex": regex}, "stopBy": "end"}
 
 
 def _field_kind(name: str, kind: str) -> tuple[Rule, str]:
@@ -186,18 +267,30 @@ def _call_features(syntax: Syntax, node: Node, add: Any) -> None:
             named = {"has": {"field": syntax.keyword_name, "regex": exact(name)}}
             has_kw = {"has": {"field": syntax.arguments, "has": {"kind": syntax.keyword, **named}}}
             add(f"kw:{name}", (has_kw, f"{name}=..."))
-            valued = {"kind": syntax.keyword, "all": [named, _value(syntax, exact(value))]}
-            add(f"kw:{name}={value}", (_in_args(syntax, valued), f"{name}={short(value, 30)}"))
             last = value.rsplit(".", 1)[-1]
-            if last != value and _PLAIN_CALLEE.fullmatch(value):
+            if last != value and _PLAIN_CALLEE.fullmatch(value):  # Loader=...SafeLoader first
                 ending = r"(^|\.)" + re.escape(last) + "$"
                 valued = {"kind": syntax.keyword, "all": [named, _value(syntax, ending)]}
                 add(f"kw:{name}=~{last}", (_in_args(syntax, valued), f"{name}=...{last}"))
-        elif position <= 3 and child.kind() in syntax.literals:
+            valued = {"kind": syntax.keyword, "all": [named, _value(syntax, exact(value))]}
+            add(f"kw:{name}={value}", (_in_args(syntax, valued), f"{name}={short(value, 30)}"))
+        elif position <= 3 and (
+            child.kind() in syntax.literals or _PLAIN_CALLEE.fullmatch(child.text())
+        ):
             text = " ".join(child.text().split())
-            rule = {"has": {"field": syntax.arguments, "has": {"nthChild": position,
-                                                                "regex": exact(text)}}}  # fmt: skip
-            add(f"arg{position}:{text}", (rule, f"argument {position} is {short(text, 30)}"))
+            # a short literal says what the call does ("md5", "rb"); a variable's name or a
+            # message rarely does (ranked last)
+            strong = child.kind() in syntax.literals and len(text) <= 12 and " " not in text
+            prefix = "arg" if strong else "argv"
+            regexes = [(f":{text}", exact(text), text)]
+            if "." in text and child.kind() not in syntax.literals:
+                tail = text.rsplit(".", 1)[1]
+                regexes.insert(0, (f"~{tail}", r"(^|\.)" + re.escape(tail) + "$", f"...{tail}"))
+            for key, regex, shown in regexes:
+                at = {"nthChild": position, "regex": regex}
+                rule = {"has": {"field": syntax.arguments, "has": at}}
+                label = f"argument {position} is {short(shown, 30)}"
+                add(f"{prefix}{position}{key}", (rule, label))
 
 
 def _value(syntax: Syntax, regex: str) -> Rule:
@@ -220,7 +313,13 @@ def _block_features(node: Node, add: Any) -> None:
     for kind in kinds:
         add(f"body:{kind}", ({"has": {"kind": "block", "has": {"kind": kind}}}, f"body has {kind}"))
     for child in node.children():
-        if child.is_named() and child.kind() in ("identifier", "attribute", "tuple", "as_pattern"):
+        if child.kind() == "as_pattern":  # `except (A, B) as e`: the type is (A, B)
+            child = next((c for c in child.children() if c.is_named()), child)
+            kind, within = child.kind(), {"kind": "as_pattern", "has": {"kind": child.kind()}}
+        else:
+            kind, within = child.kind(), {}
+        if child.is_named() and kind in ("identifier", "attribute", "tuple"):
             caught = " ".join(child.text().split())
-            rule = {"has": {"kind": child.kind(), "regex": exact(caught)}}
+            target = {"kind": kind, "regex": exact(caught)}
+            rule = {"has": {**within, "has": target}} if within else {"has": target}
             add(f"type:{caught}", (rule, f"catches {short(caught, 30)}"))

@@ -20,6 +20,8 @@ reads it like written evidence.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -34,13 +36,16 @@ from auditor.analysis.anchors import (
     Rule,
     Syntax,
     anchors,
+    context_name,
     describe,
     exact,
+    named_rule,
     short,
 )
 from auditor.analysis.patterns import Node, StructPattern
 
 _MAX_SEEDS = 16
+_MAX_GROUPS = 8  # per seed: the two closest anchors of each other example, combined
 _MAX_PARTS = 5
 
 
@@ -66,6 +71,7 @@ class _Candidate:
     added: list[tuple[str, Rule, str]]  # (sign, rule, label)
     unless: list[tuple[Rule, str]]
     left: list[tuple[int, Node]]  # safe matches nothing could reject
+    keys: list[str] = dataclasses.field(default_factory=list)  # of the added parts
 
     def rule(self) -> Rule:
         parts = [r if sign == "+" else {"not": r} for sign, r, _ in self.added]
@@ -118,16 +124,18 @@ def induce(
             continue
         seen: set[tuple[str, ...]] = set()
         for seed in found[0][category][:_MAX_SEEDS]:
-            group = [seed] + [_closest(seed, per[category]) for per in found[1:]]
-            if tuple(a.main for a in group) in seen:
-                continue
-            seen.add(tuple(a.main for a in group))
-            candidate = _build(syntax, category, group, safe_trees, vio_trees)
-            if candidate is not None:
-                candidates.append(candidate)
+            choices = [_closest(seed, per[category]) for per in found[1:]]
+            for rest in itertools.islice(itertools.product(*choices), _MAX_GROUPS):
+                group = [seed, *rest]
+                if tuple(a.main for a in group) in seen:
+                    continue
+                seen.add(tuple(a.main for a in group))
+                candidate = _build(syntax, category, group, safe_trees, vio_trees)
+                if candidate is not None:
+                    candidates.append(candidate)
     good = [c for c in candidates if not c.left and _checks(c, language, violating, safe, confirms)]
     if good:
-        best = min(good, key=lambda c: c.cost + len(c.added) + 2 * len(c.unless))
+        best = min(good, key=_complexity)
         return Induced(language, best.evidence(), best.labels(), "", *best.explained())
     return Induced(language, None, problem=_conflict(found, candidates))
 
@@ -138,16 +146,20 @@ def _tree(language: str, code: str) -> Node:
     return tree
 
 
-def _closest(seed: Anchor, others: list[Anchor]) -> Anchor:
+def _closest(seed: Anchor, others: list[Anchor]) -> list[Anchor]:
+    """The two anchors most like ``seed`` (the first of equals first)."""
+
     def similarity(other: Anchor) -> tuple[int, int]:
+        if seed.category == "string":
+            return (len(_common_prefix([seed.main, other.main])), 0)
         same = 4 if other.main == seed.main else 0
         tail = 2 if other.main.rsplit(".", 1)[-1] == seed.main.rsplit(".", 1)[-1] else 0
         head = 1 if other.main.split(".", 1)[0] == seed.main.split(".", 1)[0] else 0
         shared = len(seed.features.keys() & other.features.keys())
         return (same + tail + head, shared)
 
-    best = max(similarity(o) for o in others)
-    return next(o for o in others if similarity(o) == best)  # the first of the best
+    ranked = sorted(range(len(others)), key=lambda i: (similarity(others[i]), -i), reverse=True)
+    return [others[i] for i in ranked[:2]]
 
 
 def _build(
@@ -165,33 +177,102 @@ def _build(
     shared = set.intersection(*(set(a.features) for a in group))
     present = set().union(*(a.features for a in group))
     rules = {k: v for a in reversed(group) for k, v in a.features.items()}
+    if category == "string":
+        words = _words([context_name(syntax, a.node) for a in group])
+        if words:
+            key = f"named:{words}"
+            rules[key] = (named_rule(syntax, words), f"named like {words}")
+            shared.add(key)
+            present.add(key)
     for _ in range(_MAX_PARTS):
         hits = _hits(candidate.rule(), safe_trees)
         if not hits:
             break
         votes: dict[tuple[str, str], int] = {}
+        order: dict[tuple[str, str], int] = {}  # features nearer the anchor come first
         for _index, node in hits:
             have = describe(syntax, category, node, "").features
             for key in sorted(shared - have.keys()):
                 votes[("+", key)] = votes.get(("+", key), 0) + 1
-            for key in sorted(have.keys() - present):
+                order.setdefault(("+", key), list(rules).index(key))
+            for position, key in enumerate(k for k in have if k not in present):
                 votes[("-", key)] = votes.get(("-", key), 0) + 1
+                order.setdefault(("-", key), position)
                 rules.setdefault(key, have[key])
         if not votes:
             candidate.left = hits
             break
-        sign, key = max(votes, key=lambda v: (votes[v], v[0] == "+", -len(v[1]), v[1]))
+        sign, key = max(
+            sorted(votes),
+            key=lambda v: (votes[v], v[0] == "+", _rank(v[1]), -order.get(v, 0), -len(v[1])),
+        )
         rule, text = rules[key]
         candidate.added.append((sign, rule, text))
+        candidate.keys.append(key)
         shared.discard(key)
         present.add(key)
     else:
         candidate.left = _hits(candidate.rule(), safe_trees)
+    if category in ("except", "assert"):
+        _what_it_calls(syntax, candidate)
     if candidate.left:
         _unless(syntax, candidate, safe_trees, vio_trees)
     if any(not _hits(candidate.rule(), [tree]) for tree in vio_trees):
         return None
     return candidate
+
+
+def _what_it_calls(syntax: Syntax, candidate: _Candidate) -> None:
+    """A statement anchor (``except``) is about what it does: the methods every violating one
+    calls (``*.error`` or ``*.critical``) become part of it, so that the evidence does not
+    stand for every ``except`` clause the safe examples happen not to show."""
+    tails = [
+        {key.split(":", 1)[1] for key in a.features if key.startswith("calls.:")}
+        for a in candidate.group
+    ]
+    cover = _cover(tails)
+    if not cover:
+        return
+    regex = r"(^|\.)" + _alternatives(cover) + "$"
+    rule = {"has": {"kind": syntax.call, "stopBy": "end",
+                    "has": {"field": syntax.callee, "regex": regex}}}  # fmt: skip
+    candidate.added.append(("+", rule, f"calls *.{' or *.'.join(cover)}(...)"))
+
+
+def _cover(sets: list[set[str]]) -> list[str]:
+    """At most three words such that each set holds one; [] when there are none."""
+    chosen: list[str] = []
+    left = list(range(len(sets)))
+    while left and len(chosen) < 3:
+        counts: dict[str, int] = {}
+        for i in left:
+            for word in sets[i]:
+                counts[word] = counts.get(word, 0) + 1
+        if not counts:
+            return []
+        word = max(sorted(counts), key=lambda w: counts[w])
+        chosen.append(word)
+        left = [i for i in left if word not in sets[i]]
+    return [] if left else chosen
+
+
+# Which kind of part reads best when several reject as many safe matches: what the code says
+# (a keyword, an argument, a wrapping call) before where it is (the node around it, the
+# function's name).
+_RANKS = ("kw:", "value", "arg", "in:", "calls:", "callskw:", "only:", "body:", "type:", "named:",
+          "in.:", "calls.:", "within:", "def:", "argv")  # fmt: skip
+
+
+def _rank(key: str) -> int:
+    matching = [(len(p), i) for i, p in enumerate(_RANKS) if key.startswith(p)]
+    return -max(matching)[1] if matching else -len(_RANKS)  # the longest prefix: argv, not arg
+
+
+def _complexity(candidate: _Candidate) -> int:
+    """Alternatives and parts: the simplest evidence that separates the examples wins."""
+    alternatives = sum(json.dumps(rule).count("|") for _, rule, _ in candidate.added)
+    weak = sum(1 for key in candidate.keys if _rank(key) <= _rank("within:"))
+    return candidate.cost + len(candidate.added) + 2 * len(candidate.unless) + alternatives + weak
 
 
 def _unless(
@@ -202,7 +283,11 @@ def _unless(
     while candidate.left and len(candidate.unless) < 3:
         counts: dict[str, int] = {}
         for index in sorted({i for i, _ in candidate.left}):
-            calls = {a.main for a in anchors(syntax, safe_trees[index])["call"]}
+            calls = {
+                a.main
+                for a in anchors(syntax, safe_trees[index])["call"]
+                if not a.node.matches(**candidate.base)  # not the thing the rule is about
+            }
             for callee in sorted(calls - in_violating):
                 counts[callee] = counts.get(callee, 0) + 1
         if not counts:
@@ -224,11 +309,12 @@ def _skeleton(syntax: Syntax, category: str, group: list[Anchor]) -> tuple[Rule,
     named = {
         "call": (syntax.call, syntax.callee, "a call to {}", 0),
         "keyword": (syntax.keyword, syntax.keyword_name, "keyword {}=...", 0),
-        "assignment": (syntax.assignment, "left", "assignment to {}", 1),
+        "assignment": (syntax.assignment, "left", "assignment to {}", 1),  # names: costly
     }
     if category in named:
         kind, field, words, extra = named[category]
         regex, cost = _dotted(mains) if category == "call" else _names(mains)
+        cost *= 2 if category == "assignment" else 1  # a variable's name is mostly chance
         rule = {"kind": kind, "has": {"field": field, "regex": regex}}
         return rule, words.format(" or ".join(mains)), cost + extra
     kind = dict(syntax.statements)[category]
@@ -278,6 +364,9 @@ def _common_substring(words: list[str]) -> str:
 
 
 def _string(syntax: Syntax, contents: list[str]) -> tuple[Rule, str, int] | None:
+    """One string; strings that share beginnings (``/tmp/a``, ``/tmp/b``, ``/var/tmp/c``:
+    ``/tmp/`` or ``/var/tmp/``); or any string, when nothing else is common (the names they are
+    given must then say what they are, see ``named_rule``)."""
     quote = syntax.quote
     if len(contents) == 1:
         regex, label, cost = (
@@ -286,17 +375,51 @@ def _string(syntax: Syntax, contents: list[str]) -> tuple[Rule, str, int] | None
             1,
         )
     else:
-        prefix = _common_prefix(contents)
-        if len(prefix.strip()) < 3:
-            return None
-        regex, label, cost = f"^{quote}{re.escape(prefix)}", f'a string starting "{prefix}"', 2
+        heads = _heads(contents)
+        if heads:
+            regex = f"^{quote}{_alternatives(heads)}"
+            label, cost = f"a string starting {' or '.join(repr(h) for h in heads)}", len(heads) + 1
+        else:
+            regex, label, cost = "", "a string", 4
     rule: Rule = {"any": [{"kind": kind} for kind in syntax.strings]}
     if len(syntax.strings) == 1:
         rule = {"kind": syntax.strings[0]}
-    rule["regex"] = regex
+    if regex:
+        rule["regex"] = regex
     if syntax.docstring_parent:
         rule["not"] = {"inside": {"kind": syntax.docstring_parent}}
     return rule, label, cost
+
+
+def _heads(contents: list[str]) -> list[str]:
+    """Shared beginnings, grouped by the first path segment or word; [] when one is too short."""
+    groups: dict[str, list[str]] = {}
+    for text in contents:
+        first = re.match(r"/?[^/\s]*/?", text)
+        groups.setdefault(first.group() if first else text, []).append(text)
+    heads = []
+    for members in groups.values():
+        head = _common_prefix(members)
+        if len(members) == 1:
+            if "/" not in head[1:]:
+                return []  # a lone word shares nothing
+            head = head[: head.rindex("/") + 1]  # a lone path: its directory
+        if len(head.strip()) < 3:
+            return []
+        heads.append(head)
+    return heads if len(heads) <= 3 else []
+
+
+def _words(names: list[str]) -> str:
+    """A case-blind regex of the words (4+ letters) that every name contains one of:
+    ``password``, ``SMTP_PASSWORD``, ``api_token``: ``(?i)(password|token)``; "" when none."""
+    if not all(names):
+        return ""
+    split = [{w.lower() for w in re.findall(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])", n)} for n in names]
+    chosen = _cover([{w for w in words if len(w) >= 4} for words in split])
+    if not chosen:
+        return ""
+    return "(?i)" + (chosen[0] if len(chosen) == 1 else "(" + "|".join(chosen) + ")")
 
 
 def _hits(rule: Rule, trees: list[Node]) -> list[tuple[int, Node]]:
