@@ -215,6 +215,8 @@ def _build(
         candidate.left = _hits(candidate.rule(), safe_trees)
     if category in ("except", "assert"):
         _what_it_calls(syntax, candidate)
+    if category == "except":
+        _what_it_catches(candidate)
     if candidate.left:
         _unless(syntax, candidate, safe_trees, vio_trees)
     if any(not _hits(candidate.rule(), [tree]) for tree in vio_trees):
@@ -237,6 +239,27 @@ def _what_it_calls(syntax: Syntax, candidate: _Candidate) -> None:
     rule = {"has": {"kind": syntax.call, "stopBy": "end",
                     "has": {"field": syntax.callee, "regex": regex}}}  # fmt: skip
     candidate.added.append(("+", rule, f"calls *.{' or *.'.join(cover)}(...)"))
+
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+def _what_it_catches(candidate: _Candidate) -> None:
+    """When every violating ``except`` catches everything (bare, ``Exception``,
+    ``BaseException``), a clause for one named exception is another matter."""
+    caught = [
+        {k.split(":", 1)[1] for k in a.features if k.startswith("type:")} for a in candidate.group
+    ]
+    if not all(types <= _CATCH_ALL for types in caught):
+        return
+    names = sorted(set().union(*caught) | {"Exception"})
+    typed = {"any": [{"kind": "identifier"}, {"kind": "attribute"}, {"kind": "tuple"},
+                     {"kind": "as_pattern"}]}  # fmt: skip
+    everything = {"regex": f"^{_alternatives(names)}$"}
+    named = {"kind": "as_pattern", "has": {"kind": "identifier", **everything}}
+    broad = {"has": {"any": [{"kind": "identifier", **everything}, named]}}
+    rule = {"any": [{"not": {"has": typed}}, broad]}
+    candidate.added.append(("+", rule, f"catches everything (bare or {' or '.join(names)})"))
 
 
 def _cover(sets: list[set[str]]) -> list[str]:
@@ -377,7 +400,10 @@ def _string(syntax: Syntax, contents: list[str]) -> tuple[Rule, str, int] | None
     else:
         heads = _heads(contents)
         if heads:
-            regex = f"^{quote}{_alternatives(heads)}"
+            # a directory also stands for itself: "/tmp/" covers "/tmp" and "/tmp/x"
+            ends = [(h[:-1], True) if h.endswith("/") and len(h) > 2 else (h, False) for h in heads]
+            parts = [re.escape(h) + (f"(/|{syntax.close}$)" if d else "") for h, d in ends]
+            regex = f"^{quote}" + (parts[0] if len(parts) == 1 else "(" + "|".join(parts) + ")")
             label, cost = f"a string starting {' or '.join(repr(h) for h in heads)}", len(heads) + 1
         else:
             regex, label, cost = "", "a string", 4
