@@ -76,9 +76,11 @@ CASES = {
         ["try:\n    x()\nexcept Exception:\n    pass\n",
          "def f():\n    try:\n        y()\n    except:\n        pass\n"],
         ["try:\n    x()\nexcept Exception:\n    log.exception('x')\n"],
-        ["def g():\n    try:\n        z()\n    except (OSError, ValueError):\n"
+        ["def g():\n    try:\n        z()\n    except BaseException as exc:\n"
          "        # fine\n        pass\n"],
-        ["def g():\n    try:\n        z()\n    except OSError:\n        cleanup()\n        pass\n"],
+        ["def g():\n    try:\n        z()\n    except Exception:\n        cleanup()\n"
+         "        pass\n",
+         "def g():\n    try:\n        z()\n    except KeyError:\n        pass\n"],
     ),
 }  # fmt: skip
 

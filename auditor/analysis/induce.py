@@ -239,6 +239,7 @@ def _what_it_calls(syntax: Syntax, candidate: _Candidate) -> None:
     rule = {"has": {"kind": syntax.call, "stopBy": "end",
                     "has": {"field": syntax.callee, "regex": regex}}}  # fmt: skip
     candidate.added.append(("+", rule, f"calls *.{' or *.'.join(cover)}(...)"))
+    candidate.keys.append("lgg:calls")
 
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
@@ -252,7 +253,7 @@ def _what_it_catches(candidate: _Candidate) -> None:
     ]
     if not all(types <= _CATCH_ALL for types in caught):
         return
-    names = sorted(set().union(*caught) | {"Exception"})
+    names = sorted(_CATCH_ALL)
     typed = {"any": [{"kind": "identifier"}, {"kind": "attribute"}, {"kind": "tuple"},
                      {"kind": "as_pattern"}]}  # fmt: skip
     everything = {"regex": f"^{_alternatives(names)}$"}
@@ -260,6 +261,7 @@ def _what_it_catches(candidate: _Candidate) -> None:
     broad = {"has": {"any": [{"kind": "identifier", **everything}, named]}}
     rule = {"any": [{"not": {"has": typed}}, broad]}
     candidate.added.append(("+", rule, f"catches everything (bare or {' or '.join(names)})"))
+    candidate.keys.append("lgg:catches")
 
 
 def _cover(sets: list[set[str]]) -> list[str]:
@@ -293,9 +295,13 @@ def _rank(key: str) -> int:
 
 def _complexity(candidate: _Candidate) -> int:
     """Alternatives and parts: the simplest evidence that separates the examples wins."""
-    alternatives = sum(json.dumps(rule).count("|") for _, rule, _ in candidate.added)
-    weak = sum(1 for key in candidate.keys if _rank(key) <= _rank("within:"))
-    return candidate.cost + len(candidate.added) + 2 * len(candidate.unless) + alternatives + weak
+    # what the violating examples share beyond the separators (lgg: parts) costs nothing
+    parts = [
+        (k, p) for k, p in zip(candidate.keys, candidate.added, strict=True) if k[:4] != "lgg:"
+    ]
+    alternatives = sum(json.dumps(rule).count("|") for _, (_, rule, _) in parts)
+    weak = sum(1 for key, _ in parts if _rank(key) <= _rank("within:"))
+    return candidate.cost + len(parts) + 2 * len(candidate.unless) + alternatives + weak
 
 
 def _unless(
