@@ -107,8 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", type=Path, default=HERE / "data" / "team-rules")
     parser.add_argument("--triage", type=Path, default=HERE / "data" / "team-rules-triage.yaml")
-    parser.add_argument("--show", help="print this rule's disagreements with their code")
+    parser.add_argument(
+        "--show", action="append", default=[], help="print this rule's findings with their code"
+    )
     parser.add_argument("--gate", action="store_true", help="also score findings at the gate")
+    parser.add_argument("--policies", type=Path, default=HERE / "data" / "policies")
     args = parser.parse_args(argv)
     rules = load_rules([args.rules])
     checks = {r.id: bandit_ids(Path(r.source)) for r in rules}
@@ -135,9 +138,60 @@ def main(argv: Sequence[str] | None = None) -> int:
             tally = tallies[rule.id]
             verdicts = (triage or {}).get(rule.id) or {}
             report(rule, checks[rule.id], tally, verdicts, args.show, lines)
+    policies(rules, args.policies)
     if args.gate:
-        gate(rules, tallies, units, triage or {})
+        checked = {k: v for k, v in tallies.items() if checks[k]}
+        gate(rules, checked, units, triage or {})
     return 0
+
+
+def policies(rules: Sequence[Rule], directory: Path) -> None:
+    """Precision and recall of each team policy on its hand-labeled units (written by someone
+    who did not see the induction): a unit is flagged when the rule's evidence confirms it."""
+    by_id = {r.id: r for r in rules}
+    print(
+        "\npolicy                               units  true  flagged  TP  FP  FN  precision recall"
+    )
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rule = by_id.get(data["rule"])
+        if rule is None:
+            continue
+        root = Path(data["root"])
+        tp = fp = fn = total = 0
+        missing: list[str] = []
+        for item in data["units"]:
+            unit = _labeled_unit(root / item["path"], item["qualname"], int(item["line"]))
+            if unit is None:
+                missing.append(f"{item['path']}:{item['line']}")
+                continue
+            total += 1
+            flagged = rule.evidence_for(unit.language) is not None and bool(
+                evidence.confirm(rule, unit)
+            )
+            truth = bool(item["label"])
+            tp += flagged and truth
+            fp += flagged and not truth
+            fn += truth and not flagged
+        print(
+            f"{rule.id:<36} {total:>5} {tp + fn:>5} {tp + fp:>8} {tp:>3} {fp:>3} {fn:>3}  "
+            f"{_ratio(tp, tp + fp):>9} {_ratio(tp, tp + fn):>6}"
+            + (f"  ({len(missing)} units not found)" if missing else "")
+        )
+
+
+def _labeled_unit(path: Path, qualname: str, line: int) -> CodeUnit | None:
+    language = language_for_path(path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if language is None:
+        return None
+    units = extract_units(path.as_posix(), text, language)[0]
+    named = [u for u in units if u.qualname == qualname]
+    around = [u for u in named if u.start_line <= line <= u.end_line] or named
+    return around[0] if around else None
 
 
 def gate(
@@ -161,6 +215,8 @@ def gate(
         per_rule, _ = rule_vectors(embedder, cache, rules)
         print("\ngate at the rule's threshold: findings it would drop (true / false ones)")
         for rule in rules:
+            if rule.id not in tallies:
+                continue
             tally, verdicts = tallies[rule.id], triage.get(rule.id) or {}
             found = sorted(tally.ours)
             owner = [next(u for u in units if u.path == p and u.start_line <= a <= u.end_line)
@@ -168,11 +224,8 @@ def gate(
             vectors, _ = embed_cached(embedder, cache, [u.text for u in owner])
             sims = score(vectors, per_rule[rule.id]).tolist()
             threshold = rule.threshold_for(embedder.key)
-            truth = [
-                any(_same(f, b) for b in tally.bandit)
-                or bool((verdicts.get(f"{f[0]}:{f[1]}") or {}).get("truth"))
-                for f in found
-            ]
+            judged, _, _ = judge(tally, verdicts)
+            truth = [bool(judged[(f[0], f[1])]) for f in found]
             dropped = [t for t, s in zip(truth, sims, strict=True) if s < threshold]
             print(
                 f"{rule.id:<28} threshold {threshold:.2f}: drops {sum(dropped)} true, "
@@ -183,53 +236,57 @@ def gate(
     embedder.close()
 
 
+Judged = dict[tuple[str, int], bool | None]  # (path, line) -> truth; None: not triaged
+
+
+def judge(tally: Tally, verdicts: dict[str, dict]) -> tuple[Judged, Judged, set[tuple[str, int]]]:
+    """Truth of each finding of ours and of each Bandit finding we lack, and which of ours
+    Bandit agrees with. The triage file decides where it has a verdict (agreed findings
+    included); an agreed finding without one counts as true, a disagreement as untriaged."""
+    agreed = {(p, a) for p, a, b in tally.ours if any(_same((p, a, b), x) for x in tally.bandit)}
+    theirs = {b for b in tally.bandit if not any(_same(o, b) for o in tally.ours)}
+
+    def truth(path: str, line: int, default: bool | None) -> bool | None:
+        verdict = verdicts.get(f"{path}:{line}")
+        return bool(verdict["truth"]) if verdict is not None else default
+
+    ours = {(p, a): truth(p, a, True if (p, a) in agreed else None) for p, a, _ in tally.ours}
+    return ours, {b: truth(*b, None) for b in theirs}, agreed
+
+
 def report(
     rule: Rule,
     checks: list[str],
     tally: Tally,
     verdicts: dict[str, dict],
-    show: str | None,
+    show: list[str],
     units: dict[str, CodeUnit],
 ) -> None:
-    both_ours = {o for o in tally.ours if any(_same(o, b) for b in tally.bandit)}
-    both_bandit = {b for b in tally.bandit if any(_same(o, b) for o in tally.ours)}
-    only_ours = sorted(tally.ours - both_ours)
-    only_bandit = sorted(tally.bandit - both_bandit)
-    truth: dict[str, bool] = {}
-    untriaged = 0
-    for path, first, _ in only_ours:
-        verdict = verdicts.get(f"{path}:{first}")
-        if verdict is None:
-            untriaged += 1
-        else:
-            truth[f"o:{path}:{first}"] = bool(verdict["truth"])
-    for path, line in only_bandit:
-        verdict = verdicts.get(f"{path}:{line}")
-        if verdict is None:
-            untriaged += 1
-        else:
-            truth[f"b:{path}:{line}"] = bool(verdict["truth"])
-    agreed = len(both_ours)
-    ours_true = agreed + sum(v for k, v in truth.items() if k.startswith("o:"))
-    ours_judged = agreed + sum(1 for k in truth if k.startswith("o:"))
-    bandit_true = agreed + sum(v for k, v in truth.items() if k.startswith("b:"))
-    bandit_judged = agreed + sum(1 for k in truth if k.startswith("b:"))
-    positives = ours_true + bandit_true - agreed  # agreed ones are counted once
+    ours, theirs, agreed = judge(tally, verdicts)
+    untriaged = sum(v is None for v in [*ours.values(), *theirs.values()])
+    ours_true = sum(v is True for v in ours.values())
+    agreed_true = sum(ours[k] is True for k in agreed)
+    theirs_true = sum(v is True for v in theirs.values())
+    positives = ours_true + theirs_true
+    bandit_true = agreed_true + theirs_true
     print(
         f"{rule.id:<28} {','.join(checks):<7} {len(tally.ours):>4} {len(tally.bandit):>6} "
-        f"{agreed:>4} {len(only_ours):>9} {len(only_bandit):>11}  {untriaged:>9}  "
+        f"{len(agreed):>4} {len(ours) - len(agreed):>9} {len(theirs):>11}  {untriaged:>9}  "
         + (
-            f"{_ratio(ours_true, ours_judged)} {_ratio(ours_true, positives)}  "
-            f"{_ratio(bandit_true, bandit_judged)}   {_ratio(bandit_true, positives)}"
+            f"{_ratio(ours_true, len(ours))} {_ratio(ours_true, positives)}  "
+            f"{_ratio(bandit_true, len(agreed) + len(theirs))}   {_ratio(bandit_true, positives)}"
             if not untriaged
             else "     ?      ?        ?        ?"
         )
     )
-    if show == rule.id:
-        for path, first, _ in only_ours:
-            print(f"  only ours   {path}:{first}: {_code(units, path, first)}")
-        for path, line in only_bandit:
-            print(f"  only bandit {path}:{line}: {_code(units, path, line)}")
+    if rule.id in show:
+        for (path, line), value in sorted(ours.items()):
+            if (path, line) not in agreed:
+                print(f"  only ours   {path}:{line}: {value} {_code(units, path, line)}")
+        for (path, line), value in sorted(theirs.items()):
+            print(f"  only bandit {path}:{line}: {value} {_code(units, path, line)}")
+        for path, line in sorted(agreed):
+            print(f"  agreed      {path}:{line}: {ours[(path, line)]} {_code(units, path, line)}")
 
 
 def _same(ours: tuple[str, int, int], theirs: tuple[str, int]) -> bool:

@@ -186,3 +186,17 @@ def test_a_scan_marks_findings_from_induced_evidence(
     ]
     assert run_cli(repo, ["scan", "--all"], cache_dir, monkeypatch) == 1
     assert "evidence induced from the rule's examples" in capsys.readouterr().out
+
+
+TEAM_RULES = Path(__file__).parent.parent / "bench" / "data" / "team-rules"
+
+
+@pytest.mark.parametrize("path", sorted(TEAM_RULES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_team_rule_gets_evidence_that_passes_its_examples(path: Path) -> None:
+    """Rules a team wrote as a sentence and examples, with no evidence and no threshold."""
+    rule = load_rule(path)
+    assert rule.induced == ("python",) and not rule.unlearned
+    for i, example in enumerate(rule.violating):
+        assert evidence.confirm(rule, example_unit(rule, example, "violating", i)), i
+    for i, example in enumerate(rule.safe):
+        assert not evidence.confirm(rule, example_unit(rule, example, "safe", i)), i

@@ -254,8 +254,9 @@ def _what_it_catches(candidate: _Candidate) -> None:
     if not all(types <= _CATCH_ALL for types in caught):
         return
     names = sorted(_CATCH_ALL)
-    typed = {"any": [{"kind": "identifier"}, {"kind": "attribute"}, {"kind": "tuple"},
-                     {"kind": "as_pattern"}]}  # fmt: skip
+    # bare: no child but the keyword, the colon, comments and the body
+    plain = {"any": [{"kind": "block"}, {"kind": "comment"}, {"regex": "^except$"}]}
+    typed = {"regex": "^[^:]", "not": plain}
     everything = {"regex": f"^{_alternatives(names)}$"}
     named = {"kind": "as_pattern", "has": {"kind": "identifier", **everything}}
     broad = {"has": {"any": [{"kind": "identifier", **everything}, named]}}
