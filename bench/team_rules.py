@@ -138,17 +138,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             tally = tallies[rule.id]
             verdicts = (triage or {}).get(rule.id) or {}
             report(rule, checks[rule.id], tally, verdicts, args.show, lines)
-    policies(rules, args.policies)
+    labeled = policies(rules, args.policies)
     if args.gate:
         checked = {k: v for k, v in tallies.items() if checks[k]}
-        gate(rules, checked, units, triage or {})
+        gate(rules, checked, units, triage or {}, labeled)
     return 0
 
 
-def policies(rules: Sequence[Rule], directory: Path) -> None:
+def policies(rules: Sequence[Rule], directory: Path) -> list[tuple[Rule, CodeUnit, bool]]:
     """Precision and recall of each team policy on its hand-labeled units (written by someone
     who did not see the induction): a unit is flagged when the rule's evidence confirms it."""
     by_id = {r.id: r for r in rules}
+    found: list[tuple[Rule, CodeUnit, bool]] = []
     print(
         "\npolicy                               units  true  flagged  TP  FP  FN  precision recall"
     )
@@ -157,6 +158,7 @@ def policies(rules: Sequence[Rule], directory: Path) -> None:
         rule = by_id.get(data["rule"])
         if rule is None:
             continue
+        flagged_units: list[tuple[Rule, CodeUnit, bool]] = []
         root = Path(data["root"])
         tp = fp = fn = total = 0
         missing: list[str] = []
@@ -170,6 +172,8 @@ def policies(rules: Sequence[Rule], directory: Path) -> None:
                 evidence.confirm(rule, unit)
             )
             truth = bool(item["label"])
+            if flagged:
+                flagged_units.append((rule, unit, truth))
             tp += flagged and truth
             fp += flagged and not truth
             fn += truth and not flagged
@@ -178,6 +182,8 @@ def policies(rules: Sequence[Rule], directory: Path) -> None:
             f"{_ratio(tp, tp + fp):>9} {_ratio(tp, tp + fn):>6}"
             + (f"  ({len(missing)} units not found)" if missing else "")
         )
+        found += flagged_units
+    return found
 
 
 def _labeled_unit(path: Path, qualname: str, line: int) -> CodeUnit | None:
@@ -199,6 +205,7 @@ def gate(
     tallies: dict[str, Tally],
     units: Sequence[CodeUnit],
     triage: dict[str, dict[str, dict]],
+    labeled: Sequence[tuple[Rule, CodeUnit, bool]] = (),
 ) -> None:
     """What the semantic gate at each rule's threshold would do to its findings: true ones it
     drops (recall lost) and false ones it drops (precision gained). A finding is true when Bandit
@@ -231,6 +238,20 @@ def gate(
                 f"{rule.id:<28} threshold {threshold:.2f}: drops {sum(dropped)} true, "
                 f"{len(dropped) - sum(dropped)} false of {sum(truth)} true, "
                 f"{len(truth) - sum(truth)} false"
+            )
+        for rule in rules:
+            mine = [(u, t) for r, u, t in labeled if r.id == rule.id]
+            if not mine:
+                continue
+            vectors, _ = embed_cached(embedder, cache, [u.text for u, _ in mine])
+            sims = score(vectors, per_rule[rule.id]).tolist()
+            threshold = rule.threshold_for(embedder.key)
+            dropped = [t for (_, t), s in zip(mine, sims, strict=True) if s < threshold]
+            true = sum(t for _, t in mine)
+            print(
+                f"{rule.id:<28} threshold {threshold:.2f}: drops {sum(dropped)} true, "
+                f"{len(dropped) - sum(dropped)} false of {true} true, {len(mine) - true} false "
+                "(labeled units)"
             )
         cache.close()
     embedder.close()
