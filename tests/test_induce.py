@@ -200,3 +200,13 @@ def test_every_team_rule_gets_evidence_that_passes_its_examples(path: Path) -> N
         assert evidence.confirm(rule, example_unit(rule, example, "violating", i)), i
     for i, example in enumerate(rule.safe):
         assert not evidence.confirm(rule, example_unit(rule, example, "safe", i)), i
+
+
+def test_rules_test_passes_the_team_rules(
+    shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
+    assert main(["rules", "test", "--rules", str(TEAM_RULES)], env) == 0
+    out = capsys.readouterr().out
+    assert "21 of 21 rules pass" in out and "FAIL" not in out
+    assert "note: assert-used: python evidence induced from the examples" in out
