@@ -210,3 +210,31 @@ def test_rules_test_passes_the_team_rules(
     out = capsys.readouterr().out
     assert "21 of 21 rules pass" in out and "FAIL" not in out
     assert "note: assert-used: python evidence induced from the examples" in out
+
+
+def test_javascript_options_objects_act_as_keyword_arguments() -> None:
+    violating = [
+        "async function status(url) {\n  return axios.get(url);\n}\n",
+        "async function send(url, body) {\n  return axios.post(url, body, { headers: H });\n}\n",
+    ]
+    safe = ["async function status(url) {\n  return axios.get(url, { timeout: 5000 });\n}\n"]
+    found = induce("javascript", violating, safe)
+    assert found.parts == ("a call to axios.get or axios.post", "not timeout=...")
+    data = {
+        "id": "r", "title": "t", "description": "d", "severity": "warning", "message": "m",
+        "help": "h", "languages": ["javascript", "typescript"],
+        "examples": {"violating": [{"language": "javascript", "code": c} for c in violating],
+                     "safe": [{"language": "javascript", "code": c} for c in safe]},
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "r.yaml").write_text(yaml.safe_dump(data))
+        rule = load_rule(Path(tmp) / "r.yaml")
+    assert rule.induced_for("typescript")  # TypeScript shares the JavaScript evidence
+
+    def flagged(code: str) -> bool:
+        lines = code.split("\n")
+        unit = CodeUnit("x.ts", "typescript", "f", "function", 1, len(lines), code)
+        return bool(evidence.confirm(rule, unit))
+
+    assert flagged("function f(u: string) {\n  return axios.post(u, {});\n}")
+    assert not flagged("function f(u: string) {\n  return axios.get(u, { timeout: 1 });\n}")

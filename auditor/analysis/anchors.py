@@ -36,6 +36,7 @@ class Syntax:
     docstring_parent: str = ""  # a string alone in this node is a docstring, not a value
     literals: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
+    options: str = ""  # an object argument whose pairs act as keyword arguments
 
 
 SYNTAX = {
@@ -51,6 +52,7 @@ SYNTAX = {
         ("string", "template_string"), "[\"'`]", "[\"'`]",
         literals=("string", "number", "true", "false", "null"),
         functions=("function_declaration", "method_definition"),
+        options="object",
     ),
 }  # fmt: skip
 for _family in ("typescript", "tsx"):
@@ -259,46 +261,59 @@ def _call_features(syntax: Syntax, node: Node, add: Any) -> None:
             continue
         position += 1
         if child.kind() == syntax.keyword:
-            name_node = child.field(syntax.keyword_name)
-            value_node = child.field(syntax.keyword_value)
-            if name_node is None or value_node is None:
-                continue
-            name, value = name_node.text(), " ".join(value_node.text().split())
-            named = {"has": {"field": syntax.keyword_name, "regex": exact(name)}}
-            has_kw = {"has": {"field": syntax.arguments, "has": {"kind": syntax.keyword, **named}}}
-            add(f"kw:{name}", (has_kw, f"{name}=..."))
-            last = value.rsplit(".", 1)[-1]
-            if last != value and _PLAIN_CALLEE.fullmatch(value):  # Loader=...SafeLoader first
-                ending = r"(^|\.)" + re.escape(last) + "$"
-                valued = {"kind": syntax.keyword, "all": [named, _value(syntax, ending)]}
-                add(f"kw:{name}=~{last}", (_in_args(syntax, valued), f"{name}=...{last}"))
-            valued = {"kind": syntax.keyword, "all": [named, _value(syntax, exact(value))]}
-            add(f"kw:{name}={value}", (_in_args(syntax, valued), f"{name}={short(value, 30)}"))
+            _keyword_features(syntax, child, add, {})
+        elif child.kind() == syntax.options:  # JavaScript: f(url, {timeout: 5})
+            for pair in child.children():
+                if pair.kind() == syntax.keyword:
+                    _keyword_features(syntax, pair, add, {"kind": syntax.options})
         elif position <= 3 and (
             child.kind() in syntax.literals or _PLAIN_CALLEE.fullmatch(child.text())
         ):
-            text = " ".join(child.text().split())
-            # a short literal says what the call does ("md5", "rb"); a variable's name or a
-            # message rarely does (ranked last)
-            strong = child.kind() in syntax.literals and len(text) <= 12 and " " not in text
-            prefix = "arg" if strong else "argv"
-            regexes = [(f":{text}", exact(text), text)]
-            if "." in text and child.kind() not in syntax.literals:
-                tail = text.rsplit(".", 1)[1]
-                regexes.insert(0, (f"~{tail}", r"(^|\.)" + re.escape(tail) + "$", f"...{tail}"))
-            for key, regex, shown in regexes:
-                at = {"nthChild": position, "regex": regex}
-                rule = {"has": {"field": syntax.arguments, "has": at}}
-                label = f"argument {position} is {short(shown, 30)}"
-                add(f"{prefix}{position}{key}", (rule, label))
+            _argument_features(syntax, child, position, add)
+
+
+def _keyword_features(syntax: Syntax, child: Node, add: Any, holder: Rule) -> None:
+    """``name=...``, ``name=value`` and ``name=...Last`` of one keyword argument (or option
+    pair, inside the ``holder`` object)."""
+    name_node = child.field(syntax.keyword_name)
+    value_node = child.field(syntax.keyword_value)
+    if name_node is None or value_node is None:
+        return
+    name, value = name_node.text(), " ".join(value_node.text().split())
+    named = {"has": {"field": syntax.keyword_name, "regex": exact(name)}}
+
+    def in_args(rule: Rule) -> Rule:
+        inner = {**holder, "has": rule} if holder else rule
+        return {"has": {"field": syntax.arguments, "has": inner}}
+
+    add(f"kw:{name}", (in_args({"kind": syntax.keyword, **named}), f"{name}=..."))
+    last = value.rsplit(".", 1)[-1]
+    if last != value and _PLAIN_CALLEE.fullmatch(value):  # Loader=...SafeLoader first
+        ending = r"(^|\.)" + re.escape(last) + "$"
+        valued = {"kind": syntax.keyword, "all": [named, _value(syntax, ending)]}
+        add(f"kw:{name}=~{last}", (in_args(valued), f"{name}=...{last}"))
+    valued = {"kind": syntax.keyword, "all": [named, _value(syntax, exact(value))]}
+    add(f"kw:{name}={value}", (in_args(valued), f"{name}={short(value, 30)}"))
+
+
+def _argument_features(syntax: Syntax, child: Node, position: int, add: Any) -> None:
+    text = " ".join(child.text().split())
+    # a short literal says what the call does ("md5", "rb"); a variable's name or a message
+    # rarely does (ranked last)
+    strong = child.kind() in syntax.literals and len(text) <= 12 and " " not in text
+    prefix = "arg" if strong else "argv"
+    regexes = [(f":{text}", exact(text), text)]
+    if "." in text and child.kind() not in syntax.literals:
+        tail = text.rsplit(".", 1)[1]
+        regexes.insert(0, (f"~{tail}", r"(^|\.)" + re.escape(tail) + "$", f"...{tail}"))
+    for key, regex, shown in regexes:
+        at = {"nthChild": position, "regex": regex}
+        rule = {"has": {"field": syntax.arguments, "has": at}}
+        add(f"{prefix}{position}{key}", (rule, f"argument {position} is {short(shown, 30)}"))
 
 
 def _value(syntax: Syntax, regex: str) -> Rule:
     return {"has": {"field": syntax.keyword_value, "regex": regex}}
-
-
-def _in_args(syntax: Syntax, rule: Rule) -> Rule:
-    return {"has": {"field": syntax.arguments, "has": rule}}
 
 
 def _block_features(node: Node, add: Any) -> None:
