@@ -26,6 +26,7 @@ _LOADER_SOURCES = (
     "analysis/patterns.py",
     "analysis/induce.py",
     "analysis/anchors.py",
+    "analysis/generalize.py",
 )
 
 
