@@ -22,6 +22,7 @@ _SUFFIXES = (".yaml", ".yml")
 _LOADER_SOURCES = (
     "model.py",
     "rules.py",
+    "learned.py",
     "analysis/spec.py",
     "analysis/patterns.py",
     "analysis/induce.py",

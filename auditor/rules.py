@@ -8,7 +8,6 @@ on first use and checked by ``check_queries`` (``auditor rules test``).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,14 +16,14 @@ from typing import Any
 import yaml
 
 import auditor
-from auditor import evidence, grammars
-from auditor.analysis import induce, patterns
+from auditor import evidence, grammars, learned
+from auditor.analysis import patterns
 from auditor.analysis import spec as taint_spec
 from auditor.analysis.induce import Induced
 from auditor.analysis.lint import lint as evidence_lint
 from auditor.analysis.patterns import StructPattern
 from auditor.filekinds import TEXT_KINDS
-from auditor.model import AuditorError, CodeUnit, Evidence, Example, Pattern, Rule, Severity
+from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
 
 # libyaml's loader parses the rule pack several times faster than the pure-Python one.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -165,7 +164,7 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
     if written == FROM_EXAMPLES:
         written = None
     evidence_parts = _evidence(written, where, check_regexes)
-    induced, unlearned = learn_evidence(evidence_parts, violating, safe, where)
+    induced, unlearned = learned.learn_evidence(evidence_parts, violating, safe, _parse_induced)
     return Rule(
         id=rule_id,
         title=_text(data, "title", where, one_line=True),
@@ -185,46 +184,14 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
     )
 
 
-def learn_evidence(
-    written: tuple[tuple[str, Evidence], ...],
-    violating: Sequence[Example],
-    safe: Sequence[Example],
-    where: str,
-) -> tuple[tuple[tuple[str, Evidence], ...], tuple[tuple[str, str], ...]]:
-    """Evidence induced from the examples for each language the written evidence leaves out
-    (analysis/induce.py), read by this loader like written evidence; and, per language where
-    none could be induced, why."""
-    probe = Rule("x", "x", "x", Severity.NOTE, (), "x", "x", 0.0, evidence=written)
-    induced: list[tuple[str, Evidence]] = []
-    unlearned: list[tuple[str, str]] = []
-    for language in dict.fromkeys(e.language for e in violating):
-        if probe.evidence_for(language) is not None or not induce.supported(language):
-            continue
-        found = induced_evidence(
-            language,
-            tuple(e.code for e in violating if e.language == language),
-            tuple(e.code for e in safe if e.language == language),
-        )
-        if found.evidence is None:
-            unlearned.append((language, found.problem))
-            continue
-        ((_, parsed),) = _evidence({language: found.evidence}, where, True)
-        induced.append((language, parsed))
-    return tuple(induced), tuple(unlearned)
-
-
-@functools.lru_cache(maxsize=256)
 def induced_evidence(language: str, violating: tuple[str, ...], safe: tuple[str, ...]) -> Induced:
-    """Induction for one language's examples, checked with the real confirmation stage (the
-    rule pack's pickle keeps the result across runs: its key covers the examples' bytes)."""
+    """Evidence induced from one language's examples (see learned.py)."""
+    return learned.induced_evidence(language, violating, safe, _parse_induced)
 
-    def confirms(body: dict[str, Any], code: str) -> bool:
-        ((_, parsed),) = _evidence({language: body}, "induced evidence", True)
-        lines = code.rstrip("\n").split("\n")
-        unit = CodeUnit("example", language, "example", "function", 1, len(lines), "\n".join(lines))
-        return bool(evidence.confirm_evidence(parsed, unit))
 
-    return induce.induce(language, violating, safe, confirms)
+def _parse_induced(language: str, body: dict[str, Any]) -> Evidence:
+    ((_, parsed),) = _evidence({language: body}, "induced evidence", True)
+    return parsed
 
 
 def check_queries(rules: Sequence[Rule]) -> list[str]:
