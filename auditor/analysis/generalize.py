@@ -123,15 +123,17 @@ def shared_heads(contents: list[str]) -> list[str]:
 
 
 def shared_words(names: list[str]) -> str:
-    """A case-blind regex of the words (4+ letters) that every name contains one of:
-    ``password``, ``SMTP_PASSWORD``, ``api_token``: ``(?i)(password|token)``; "" when none."""
+    """A case-blind regex of the words (4+ letters) that every name ends in, or else contains
+    one of: ``password``, ``SMTP_PASSWORD``, ``api_token``: ``(?i)(password|token)$`` (the last
+    word says what a name holds: ``token_type`` holds a type); "" when none."""
     if not all(names):
         return ""
-    split = [{w.lower() for w in re.findall(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])", n)} for n in names]
-    chosen = covering([{w for w in words if len(w) >= 4} for words in split])
-    if not chosen:
-        return ""
-    return "(?i)" + (chosen[0] if len(chosen) == 1 else "(" + "|".join(chosen) + ")")
+    split = [[w.lower() for w in re.findall(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])", n)] for n in names]
+    for sets, end in (([set(w[-1:]) for w in split], "$"), ([set(w) for w in split], "")):
+        chosen = covering([{w for w in words if len(w) >= 4} for words in sets])
+        if chosen:
+            return "(?i)" + (chosen[0] if len(chosen) == 1 else "(" + "|".join(chosen) + ")") + end
+    return ""
 
 
 def covering(sets: list[set[str]]) -> list[str]:

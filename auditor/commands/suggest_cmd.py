@@ -84,7 +84,7 @@ def explain(found: Induced, violating: list[Example], safe: list[Example]) -> li
         tree = patterns.root(example.language, example.code)
         nodes = patterns.find(tree, base) if tree is not None else []
         if not nodes:
-            reason = f"no {found.parts[0]} in it"
+            reason = f"nothing matches {found.parts[0]}"
         else:
             reasons = []
             for node in nodes[:3]:
