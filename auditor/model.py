@@ -101,6 +101,8 @@ class Rule:
     thresholds: tuple[tuple[str, float], ...] = ()  # (model key, threshold), calibrated
     evidence: tuple[tuple[str, Evidence], ...] = ()  # (language or "any", evidence)
     source: str = ""  # the file the rule came from
+    induced: tuple[str, ...] = ()  # languages whose evidence was induced from the examples
+    unlearned: tuple[tuple[str, str], ...] = ()  # (language, why no evidence could be induced)
 
     def applies_to(self, language: str) -> bool:
         """No ``languages``: every code language; a text file kind only when named (or any)."""
@@ -119,6 +121,13 @@ class Rule:
         return (
             table.get(language) or table.get(_LANGUAGE_FAMILY.get(language, "")) or table.get("any")
         )
+
+    def induced_for(self, language: str) -> bool:
+        """Whether the evidence used for ``language`` was induced from the examples."""
+        table = dict(self.evidence)
+        family = _LANGUAGE_FAMILY.get(language, "")
+        key = language if language in table else family if family in table else "any"
+        return key in table and key in self.induced
 
     @property
     def has_evidence(self) -> bool:
@@ -234,6 +243,11 @@ class Finding:
         """
         source = self.snippet if self.unit.kind == "module" else self.unit.text
         return _WHITESPACE.sub(" ", source).strip()
+
+    @property
+    def induced(self) -> bool:
+        """Confirmed by evidence induced from the rule's examples (not written by a person)."""
+        return self.confirmed and self.rule.induced_for(self.unit.language)
 
     @property
     def fingerprint(self) -> str:

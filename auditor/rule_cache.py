@@ -24,9 +24,13 @@ _SUFFIXES = (".yaml", ".yml")
 _LOADER_SOURCES = (
     "model.py",
     "rules.py",
+    "learned.py",
     "analysis/spec.py",
     "analysis/patterns.py",
     "analysis/prefilter.py",
+    "analysis/induce.py",
+    "analysis/anchors.py",
+    "analysis/generalize.py",
 )
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import auditor
-from auditor import evidence, grammars
+from auditor import evidence, grammars, learned
 from auditor.analysis import patterns
 from auditor.analysis import spec as taint_spec
+from auditor.analysis.induce import Induced
 from auditor.analysis.lint import lint as evidence_lint
 from auditor.analysis.patterns import StructPattern
 from auditor.filekinds import TEXT_KINDS
@@ -26,12 +27,15 @@ LANGUAGES = frozenset(grammars.GRAMMARS)
 THRESHOLDS_FILE = "thresholds.yaml"
 _THRESHOLD_NAMES = frozenset({"thresholds.yaml", "thresholds.yml"})
 
-_REQUIRED = ("id", "title", "description", "severity", "threshold", "message", "help")
-_OPTIONAL = ("cwe", "languages", "examples", "evidence")
+_REQUIRED = ("id", "title", "description", "severity", "message", "help")
+_OPTIONAL = ("threshold", "cwe", "languages", "examples", "evidence")
+# The gate for a rule that names none (a team's rule; structural evidence is not gated anyway).
+DEFAULT_THRESHOLD = 0.25
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CWE = re.compile(r"CWE-[1-9][0-9]*")
 _EVIDENCE_KEYS = ("match", "requires", "unless", "detector", "taint")
 _PATTERN_KINDS = ("regex", "query", "pattern")
+FROM_EXAMPLES = "from-examples"  # `evidence: from-examples`: induce it for every language
 
 
 def shipped_rules_dir() -> Path:
@@ -151,6 +155,11 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
             f"{where}: key 'severity': expected one of {choices}, got {severity_text!r}"
         ) from None
     violating, safe = _examples(data.get("examples"), where)
+    written = data.get("evidence")
+    if written == FROM_EXAMPLES:
+        written = None
+    evidence_parts = _evidence(written, where, check_regexes)
+    induced, unlearned = learned.learn_evidence(evidence_parts, violating, safe, _parse_induced)
     return Rule(
         id=rule_id,
         title=_text(data, "title", where, one_line=True),
@@ -159,13 +168,25 @@ def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
         cwe=_cwes(data.get("cwe", []), where),
         message=_text(data, "message", where, one_line=True),
         help=_text(data, "help", where),
-        threshold=_threshold(data["threshold"], where, "threshold"),
+        threshold=_threshold(data.get("threshold", DEFAULT_THRESHOLD), where, "threshold"),
         languages=_languages(data.get("languages", []), where),
         violating=violating,
         safe=safe,
-        evidence=_evidence(data.get("evidence"), where, check_regexes),
+        evidence=evidence_parts + induced,
         source=str(path),
+        induced=tuple(language for language, _ in induced),
+        unlearned=unlearned,
     )
+
+
+def induced_evidence(language: str, violating: tuple[str, ...], safe: tuple[str, ...]) -> Induced:
+    """Evidence induced from one language's examples (see learned.py)."""
+    return learned.induced_evidence(language, violating, safe, _parse_induced)
+
+
+def _parse_induced(language: str, body: dict[str, Any]) -> Evidence:
+    ((_, parsed),) = _evidence({language: body}, "induced evidence", True)
+    return parsed
 
 
 def check_queries(rules: Sequence[Rule]) -> list[str]:
@@ -407,8 +428,8 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
         return ()
     if not isinstance(value, dict):
         raise AuditorError(
-            f"{where}: key 'evidence': expected a mapping of language to evidence, "
-            f"got {_kind(value)}"
+            f"{where}: key 'evidence': expected a mapping of language to evidence or "
+            f"{FROM_EXAMPLES!r}, got {_kind(value)}"
         )
     result = []
     for language, body in value.items():

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.commands import trial_cmd
+from auditor.commands import suggest_cmd, trial_cmd
 from auditor.commands.common import settings
 from auditor.model import AuditorError, Rule
 
@@ -67,6 +67,7 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     add_common(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
     trial_cmd.add_parser(actions, add_common)
+    suggest_cmd.add_parser(actions, add_common)
 
 
 def _session_rules(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[Path, Any]:
@@ -132,6 +133,17 @@ def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         failures, checked = test_rules(rules, embedder, session.cache)
         key = embedder.key
         embedder.close()
+    problems += [
+        f"{rule.id}: no {language} evidence could be induced from the examples: {why}"
+        for rule in rules
+        for language, why in rule.unlearned
+    ]
+    for rule in rules:
+        if rule.induced:
+            print(
+                f"note: {rule.id}: {', '.join(rule.induced)} evidence induced from the examples "
+                f"(`auditor rules suggest {rule.source}` prints it)"
+            )
     for problem in problems:
         print(f"FAIL {problem}")
     for failure in failures:

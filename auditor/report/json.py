@@ -31,6 +31,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "kind": finding.unit.kind,
         "score": round(finding.score, SCORE_DIGITS),
         "confirmed": finding.confirmed,
+        "induced": finding.induced,
         "message": finding.message,
         "fingerprint": finding.fingerprint,
         "snippet": finding.snippet,

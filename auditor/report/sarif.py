@@ -157,6 +157,7 @@ def _result(finding: Finding, rule_index: int) -> om.Result:
             "score": round(finding.score, 4),
             "confirmed": finding.confirmed,
             "precision": "high" if finding.confirmed else "low",
+            **({"evidence": "induced"} if finding.induced else {}),
         },
     )
 

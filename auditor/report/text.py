@@ -139,7 +139,8 @@ def _headline(finding: Finding, paint: _Painter) -> str:
     rule = f"{paint.level(level, level.value)} {paint.bold(finding.rule.id)}"
     if finding.unit.kind == "file":  # a text file is never embedded: there is no score
         return f"{location} {rule}: {printable(finding.message)}"
-    score = paint.dim(f"(score {finding.score:.2f})")
+    induced = ", evidence induced from the rule's examples" if finding.induced else ""
+    score = paint.dim(f"(score {finding.score:.2f}{induced})")
     return f"{location} {rule}: {printable(finding.message)} {score}"
 
 
