@@ -46,6 +46,12 @@ def embed_cached(
     key, dims = embedder.key, embedder.dimensions
     found = cache.get_many(key, dims, hashes)
     missing = list(dict.fromkeys(h for h in hashes if h not in found))
+    known = embedder.known_vectors() if missing else {}
+    shipped = [(h, known[h]) for h in missing if h in known]
+    if shipped:  # the shipped rules' texts: stored, not computed
+        cache.put_many(key, shipped)
+        found.update(shipped)
+        missing = [h for h in missing if h not in found]
     by_hash = dict(zip(hashes, texts, strict=True))
     uses = Counter(hashes)
     if progress is not None:

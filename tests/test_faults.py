@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.embed.local import MODEL_DIR, SHIPPED_VECTORS, shipped_vectors
 from tests import planted
 from tests.conftest import REPO_ROOT, git, run_cli, write
 
@@ -90,7 +91,10 @@ def test_killed_mid_embedding_then_rerun_reuses_what_was_stored(repo: Path, tmp_
     assert "Traceback" not in out + err
     after = _stored(cache)
     embedded = _embedded(out)
-    assert 0 < embedded == after - before  # nothing stored before the kill was embedded again
+    # nothing stored before the kill was embedded again; the shipped rules' vectors are stored
+    # from the package, not embedded
+    shipped = len(shipped_vectors(MODEL_DIR / SHIPPED_VECTORS))
+    assert 0 < embedded <= after - before <= embedded + shipped
     print(f"\nkilled after {before} vectors were stored; the re-run embedded {embedded} more")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from auditor.embed.local import DIMENSIONS, LocalEmbedder
@@ -38,3 +40,32 @@ def test_similar_code_is_closer_than_unrelated_code() -> None:
         ]
     )
     assert float(sql[0] @ sql[1]) > float(sql[0] @ sql[2])
+
+
+def test_the_shipped_rule_vectors_cover_the_shipped_rules_and_are_this_models() -> None:
+    # Regenerate with `python tools/rule_vectors.py` after editing a shipped rule's texts.
+    from auditor.embed.local import MODEL_DIR, SHIPPED_VECTORS, shipped_vectors
+    from auditor.gate import text_hash
+    from auditor.rules import load_rules, shipped_rules_dir
+
+    rules = load_rules([shipped_rules_dir()])
+    known = shipped_vectors(MODEL_DIR / SHIPPED_VECTORS)
+    queries = {text_hash("query", r.description): r.description for r in rules}
+    docs = {text_hash("doc", e.code): e.code for r in rules for e in r.violating}
+    assert set(queries) | set(docs) <= set(known), "run tools/rule_vectors.py"
+    embedder = LocalEmbedder()
+    for digest, text in [*list(queries.items())[:2], *list(docs.items())[:3]]:
+        fresh = (embedder.embed_queries if digest in queries else embedder.embed_documents)([text])
+        assert float(fresh[0] @ known[digest]) > 0.99999
+
+
+def test_a_fresh_cache_embeds_no_shipped_rule_text(tmp_path: Path) -> None:
+    from auditor.cache import VectorCache
+    from auditor.gate import rule_vectors
+    from auditor.rules import load_rules, shipped_rules_dir
+
+    cache = VectorCache(tmp_path, [])
+    vectors, computed = rule_vectors(LocalEmbedder(), cache, load_rules([shipped_rules_dir()]))
+    cache.close()
+    assert computed == 0
+    assert all(len(v) >= 2 for v in vectors.values())

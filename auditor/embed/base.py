@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy loads with the first vector, not with the scan's modules
@@ -50,6 +50,11 @@ class Embedder(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release sessions or connections."""
+
+    def known_vectors(self) -> Mapping[str, Vectors]:
+        """Vectors shipped with the backend, by cache key hash (the shipped rules' texts for the
+        built-in model): what a fresh cache would otherwise embed on its first run."""
+        return {}
 
 
 def normalize(vectors: Vectors) -> Vectors:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,20 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "all-MiniLM-L6-v
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_TOKENS = 256
 DIMENSIONS = 384
+# This model's vectors of the shipped rules' descriptions and examples (tools/rule_vectors.py).
+SHIPPED_VECTORS = "rule-vectors.npz"
+
+
+@functools.cache
+def shipped_vectors(path: Path) -> Mapping[str, Vectors]:
+    """``{text hash: vector}`` from ``path``; empty when it is missing or unreadable."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return dict(zip(data["hashes"].tolist(), data["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 class LocalEmbedder(Embedder):
@@ -72,6 +87,9 @@ class LocalEmbedder(Embedder):
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.no_padding()
         self._tokenizer = tokenizer
+
+    def known_vectors(self) -> Mapping[str, Vectors]:
+        return shipped_vectors(self._model_dir / SHIPPED_VECTORS)
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         import numpy as np
