@@ -107,27 +107,32 @@ class AnalysisCache:
         if db is None or not keys:
             return found
         try:
+            now = time.time()
+            stale: list[str] = []
             for start in range(0, len(keys), 500):
                 part = list(keys[start : start + 500])
                 marks = ",".join("?" * len(part))
-                rows = db.execute(f"SELECT key, value FROM files WHERE key IN ({marks})", part)
-                for key, value in rows:
+                query = f"SELECT key, value, used FROM files WHERE key IN ({marks})"
+                for key, value, used in db.execute(query, part):
                     found[key] = pickle.loads(value)
-            now = time.time()
-            db.executemany("UPDATE files SET used = ? WHERE key = ?", [(now, k) for k in found])
-            db.commit()
+                    if used < now - 86400:
+                        stale.append(key)
+            if stale:  # a read writes nothing, except once a day what it used
+                db.executemany("UPDATE files SET used = ? WHERE key = ?", [(now, k) for k in stale])
+                db.commit()
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             self._drop()
             return {}
         return found
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
-        db = self._connect()
+        rows_in = list(items)
+        db = self._connect() if rows_in else None
         if db is None:
             return
         now = time.time()
         try:
-            rows = [(k, pickle.dumps(v, protocol=5), now) for k, v in items]
+            rows = [(k, pickle.dumps(v, protocol=5), now) for k, v in rows_in]
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", rows)
             db.execute("DELETE FROM files WHERE used < ?", (now - KEEP_DAYS * 86400,))
             db.commit()

@@ -86,9 +86,9 @@ class VectorCache:
             return self._in_memory(f"cannot recreate vector cache {self.path} ({exc})")
 
     def get_many(self, model: str, dims: int, hashes: Sequence[str]) -> dict[str, Vectors]:
+        """The cached vectors among ``hashes``; a wrongly sized entry counts as a miss."""
         import numpy as np  # only when vectors are asked for: a hook with nothing to embed
 
-        """The cached vectors among ``hashes``; a wrongly sized entry counts as a miss."""
         found: dict[str, Vectors] = {}
         unique = list(dict.fromkeys(hashes))
         for start in range(0, len(unique), 500):

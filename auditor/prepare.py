@@ -37,22 +37,27 @@ class SourceFile:
     units: list[CodeUnit] = field(default_factory=list)
     broken: bool = False  # the parse met syntax errors
     _spans: list[LineSpan] | None = None
+    _unit_spans: dict[int, list[LineSpan]] = field(default_factory=dict)
 
-    def secret_spans(self) -> list[LineSpan]:
-        """Where secrets sit in this file, found in the whole file and in each of its units.
+    def secret_spans(self, first: int = 1, last: int | None = None) -> list[LineSpan]:
+        """Where secrets sit in lines ``first``..``last`` of this file: found in the whole file
+        and in each unit whose lines overlap them (a unit's secrets lie within its lines).
 
         Snippets are masked from these spans, never by re-detecting in the snippet's few lines
         (which may lack the keyword on the line before the value).
         """
         if self._spans is None:
             text = "\n".join(self.lines)
-            spans = line_spans(text, find_secrets(text, self.language))
-            for unit in self.units:
-                spans += line_spans(
-                    unit.text, find_secrets(unit.text, unit.language), unit.start_line
-                )
-            self._spans = spans
-        return self._spans
+            self._spans = line_spans(text, find_secrets(text, self.language))
+        spans = list(self._spans)
+        for number, unit in enumerate(self.units):
+            if unit.end_line < first or (last is not None and unit.start_line > last):
+                continue
+            if number not in self._unit_spans:
+                found = find_secrets(unit.text, unit.language)
+                self._unit_spans[number] = line_spans(unit.text, found, unit.start_line)
+            spans += self._unit_spans[number]
+        return spans
 
 
 def _touched(unit: CodeUnit, target: Target) -> bool:

@@ -291,7 +291,7 @@ class Scan:
                     start_line=start,
                     end_line=end,
                     confirmed=confirmed,
-                    snippet=_snippet(unit, start, end, entry.secret_spans()),
+                    snippet=_snippet(unit, start, end, entry.secret_spans(start, end)),
                     detail=found.detail,
                     key=found.key,
                     demoted=demoted,
@@ -381,13 +381,14 @@ def _to_embed(
     if confirmed is None:
         return None
     hit = {unit_id for _, unit_id in confirmed}
+    plain = [r for r in rules if not r.has_evidence]  # plain-language rules: the gate decides
+    languages = {u.language for f in files for u in f.units}
+    gate_only = {lang for lang in languages if any(r.applies_to(lang) for r in plain)}
     wanted: set[int] = set()
     for f in files:
         if any(id(u) in hit for u in f.units):
             wanted |= {id(u) for u in f.units if id(u) in hit or u.kind == "module"}
-        for unit in f.units:
-            if any(r.applies_to(unit.language) and not r.has_evidence for r in rules):
-                wanted.add(id(unit))
+        wanted |= {id(u) for u in f.units if u.language in gate_only}
     return wanted
 
 
