@@ -164,7 +164,11 @@ class Engine(CallMixin, BranchMixin):
     def function(self, node: Node, outer: State) -> None:
         st = dict(outer)
         params = node.field("parameters") or node.field("parameter")
-        if params is not None and self.p.parameters:
+        holder = node.parent()
+        # A callback's parameters are what the API it is handed to passes in (an event, a
+        # promise's result), not the unit's caller's values: `.then((data) => ...)`.
+        callback = holder is not None and holder.kind() in ("arguments", "argument_list")
+        if params is not None and self.p.parameters and not callback:
             for name, typed_text in self.parameter_names(params):
                 numeric = any(word in self.t.numeric_types for word in typed_text)
                 if numeric and self.p.numbers_clean:
