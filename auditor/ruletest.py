@@ -3,7 +3,9 @@
 A violating example must pass the gate (scored against the description and the rule's *other*
 violating examples, so it cannot match itself) and be confirmed by evidence where the rule has
 evidence for its language. A safe example must not become a finding: it fails the gate, or the
-evidence rejects it.
+evidence rejects it. Where the evidence is precise (data flow, structural patterns, a detector),
+a scan does not ask the gate (``scan._precise``), and neither does this test: the evidence alone
+decides.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from auditor.cache import VectorCache
 from auditor.embed.base import Embedder
 from auditor.gate import embed_cached, leave_one_out, rule_vectors
 from auditor.model import CodeUnit, Example, Rule
+from auditor.scan import _precise as gate_free
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def test_rules(
             checked += 1
             sim = own_scores[i]
             unit = example_unit(rule, example, "violating", i)
-            if sim < threshold:
+            if sim < threshold and not gate_free(rule, example.language):
                 failures.append(
                     Failure(
                         rule.id,
@@ -77,7 +80,7 @@ def test_rules(
             has_evidence = rule.evidence_for(example.language) is not None
             # The same decision as a strict scan: confirmed, or a rule with no evidence at all.
             reported = bool(evidence.confirm(rule, unit)) if has_evidence else not rule.has_evidence
-            if sim >= threshold and reported:
+            if (sim >= threshold or gate_free(rule, example.language)) and reported:
                 failures.append(
                     Failure(
                         rule.id,
