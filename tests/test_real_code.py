@@ -74,6 +74,26 @@ def test_a_parameter_through_a_plain_helper_or_a_string_method_is_still_followed
     assert found("sql-injection", code) == [3]
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("os.system(cmd + ' \"' + filename + '\"')", []),  # a pager: the command is the caller's
+        ('os.system(f"{cmd} {filename}")', []),
+        ('os.system("less " + cmd)', [3]),  # the code's own command, the caller's argument
+        ('os.system(f"grep {cmd} {filename}")', [3]),
+    ],
+)
+def test_a_parameter_that_starts_the_command_line_is_the_command(
+    code: str, expected: list[int]
+) -> None:
+    unit = f"""
+        def page(text, cmd):
+            filename = os.path.join(tempdir, "out")
+            {code}
+    """
+    assert found("command-injection", unit) == expected
+
+
 def test_a_callbacks_parameter_is_what_the_api_passes_in() -> None:
     callback = """
         function submit(e, command) {
@@ -92,6 +112,21 @@ def test_a_callbacks_parameter_is_what_the_api_passes_in() -> None:
     """
     assert found("xss", callback, "javascript") == []
     assert found("xss", direct, "javascript") == [2]
+
+
+def test_the_name_of_a_credential_store_is_not_a_credential() -> None:
+    store = """
+        def resolve(self, registry):
+            store_name = self.get_credential_store(registry)
+            log.debug(f'Using credentials store "{store_name}"')
+    """
+    token = """
+        def resolve(self, registry):
+            token = self.get_credential(registry)
+            log.debug(f"Using {token}")
+    """
+    assert found("sensitive-data-in-logs", store) == []
+    assert found("sensitive-data-in-logs", token) == [3]
 
 
 # -- structural rules -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from auditor.analysis.values import (
     Taint,
     Val,
     cap,
+    leading,
     literal_of,
     union,
 )
@@ -64,8 +65,9 @@ class SinkSpec:
         if flow.kind == "parameter" and not self.direct_parameters:
             # A parameter is the caller's: it counts where the code itself builds it into the
             # sink's language (SQL, a shell line: the sink's `literal`); passed on to an API that
-            # does what its caller asks (open, eval, a TLS option), it is the caller's call.
-            return self.literal is not None and literal_ok
+            # does what its caller asks (open, eval, a TLS option), it is the caller's call. One
+            # that starts the text is the command or statement itself (`pager + " " + file`).
+            return self.literal is not None and literal_ok and not flow.led
         if self.built_only and not flow.built:
             return False
         return literal_ok if flow.built else True
@@ -328,7 +330,9 @@ class Engine(CallMixin, BranchMixin):
             parts = node.find_all(kind="variable_name")
         if not parts:
             return Val(const=fold.string_value(node))
-        value = union(*(self.expr(c, st) for c in parts))
+        opening = len(node.text()) - len(node.text().lstrip("rRbBfFuU`'\"$@"))
+        start = node.range().start.index + opening  # the first character inside the quotes
+        value = union(*(leading(self.expr(c, st), c.range().start.index <= start) for c in parts))
         return value.built(fold.string_value(node) or "") if value.tainted else NOTHING
 
     def member(self, node: Node, st: State) -> Val:
@@ -416,6 +420,8 @@ class Engine(CallMixin, BranchMixin):
             if op in ("and", "or", "&&", "||"):
                 taint = union(*values).taint  # `a or b` / `a || b` is one of them
             return Val(taint, const=const)
+        if op == "+" and len(values) == 2:
+            values = [leading(values[0], True), leading(values[1], False)]
         merged = union(*values)
         if merged.tainted and any(v.textual for v in values):
             merged = merged.built(literal_of(*values))
