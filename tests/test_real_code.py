@@ -77,21 +77,66 @@ def test_a_parameter_through_a_plain_helper_or_a_string_method_is_still_followed
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("os.system(cmd + ' \"' + filename + '\"')", []),  # a pager: the command is the caller's
-        ('os.system(f"{cmd} {filename}")', []),
-        ('os.system("less " + cmd)', [3]),  # the code's own command, the caller's argument
-        ('os.system(f"grep {cmd} {filename}")', [3]),
+        ("os.system(pager + ' \"' + filename + '\"')", []),  # a pager: the command is the caller's
+        ('os.system(f"{pager} {filename}")', []),
+        ('os.system("less " + pager)', [3]),  # the code's own command, the caller's argument
+        ('os.system(f"grep {pager} {filename}")', [3]),
     ],
 )
 def test_a_parameter_that_starts_the_command_line_is_the_command(
     code: str, expected: list[int]
 ) -> None:
     unit = f"""
-        def page(text, cmd):
+        def page(text, pager):
             filename = os.path.join(tempdir, "out")
             {code}
     """
     assert found("command-injection", unit) == expected
+
+
+def test_a_parameter_named_for_a_command_or_statement_is_the_callers_code() -> None:
+    run_sql = """
+        def _run_sql(self, sql, params):
+            query = "SELECT session, line FROM history " + sql
+            return self.db.execute(query, params)
+    """
+    pager = """
+        def page(text, pager_cmd):
+            line = "%s < %s" % (pager_cmd, tmppath)
+            os.system(line)
+    """
+    data = """
+        def grep(pattern, logfile):
+            os.system("grep %s %s" % (pattern, logfile))
+    """
+    assert found("sql-injection", run_sql) == []
+    assert found("command-injection", pager) == []
+    assert found("command-injection", data) == [2]
+
+
+def test_a_containment_check_before_writing_cleans_the_path() -> None:
+    code = """
+        def unzip(filename, location):
+            archive = zipfile.ZipFile(filename)
+            for info in archive.infolist():
+                target = os.path.join(location, info.filename)
+                if not {check}(location, target):
+                    raise InstallationError(target)
+                with open(target, "wb") as out:
+                    out.write(archive.read(info))
+    """
+    assert found("path-traversal", code.format(check="is_within_directory")) == []
+    assert found("path-traversal", code.format(check="os.path.exists")) == [7]
+
+
+def test_a_header_read_under_a_constant_is_judged_by_the_constants_name() -> None:
+    code = """
+        def hook(request):
+            value = request.headers.get({key})
+            logger.debug("request %s", value)
+    """
+    assert found("sensitive-data-in-logs", code.format(key="X_AMZN_TRACE_ID")) == []
+    assert found("sensitive-data-in-logs", code.format(key="AUTHORIZATION_HEADER")) == [3]
 
 
 def test_a_callbacks_parameter_is_what_the_api_passes_in() -> None:
@@ -205,6 +250,9 @@ def test_a_constructor_giving_its_own_option_a_default_is_not_disabling_tls() ->
         ('token = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"', []),
         ('api_token = "Zq8v[N3]mKp2Lw9x"', ["Zq8v[N3]mKp2Lw9x"]),
         ('toolskey = "VS%0.f0COMNTOOLS" % version', []),
+        ('raise E("--registry-password requires --registry-username.")', []),
+        ('args = "tool --password s3cretPass9"', ["s3cretPass9"]),
+        ('args = "mysql --password=hunterxyz"', ["hunterxyz"]),
     ],
 )
 def test_lists_of_names_regexes_and_formats_are_not_credentials(

@@ -55,6 +55,7 @@ _PASSES_TEXT = _PRESERVING | frozenset(
      "normpath", "abspath", "expanduser", "items", "values", "keys", "b64decode",
      "urlsafe_b64decode", "urlsafe_b64encode", "loads", "unescape"}
 )  # fmt: skip
+_CONSTANT_KEY = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _OWN = frozenset({"self", "cls", "this", "super"})  # the class's own helpers: followed
 _LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
                       # Go: net/http, gin, echo read one named value
@@ -248,6 +249,8 @@ class CallMixin:
             if handled is not None:
                 return handled
         key = args[0].const if args else None
+        if key is None and arg_nodes and _CONSTANT_KEY.fullmatch(arg_nodes[0].text()):
+            key = arg_nodes[0].text()  # headers.get(X_TRACE_ID): judged by the constant's name
         if self.p.name_source is not None:
             if (
                 isinstance(key, str)

@@ -173,7 +173,7 @@ class Engine(CallMixin, BranchMixin):
         if params is not None and self.p.parameters and not callback:
             for name, typed_text in self.parameter_names(params):
                 numeric = any(word in self.t.numeric_types for word in typed_text)
-                if numeric and self.p.numbers_clean:
+                if (numeric and self.p.numbers_clean) or _CODE_PARAMETER.fullmatch(name):
                     continue
                 line = node.range().start.line
                 st[name] = Val(frozenset({Flow(Step(line, f"parameter {name}"), "parameter")}))
@@ -422,6 +422,8 @@ class Engine(CallMixin, BranchMixin):
             return Val(taint, const=const)
         if op == "+" and len(values) == 2:
             values = [leading(values[0], True), leading(values[1], False)]
+        elif op == "%" and len(values) == 2 and isinstance(values[0].const, str):
+            values[1] = _formatted(values[0].const, values[1])  # "%s < %s" % (pager, path)
         merged = union(*values)
         if merged.tainted and any(v.textual for v in values):
             merged = merged.built(literal_of(*values))
@@ -458,6 +460,12 @@ SWITCHES = frozenset(
     {"switch_expression", "switch_statement", "expression_switch_statement",
      "type_switch_statement"}
 )  # fmt: skip
+# Parameters whose names say they hold a command line or an SQL statement are code the caller
+# writes (`def system(cmd)`, `def _run_sql(self, sql, params)`), not data built into the code's
+# own text: on the standard library, IPython and pip every such flow was a helper doing as asked.
+_CODE_PARAMETER = re.compile(
+    r"(?i)(\w+_)?(cmd|command|cmdline|cmd_?line|sql|stmt|statement|clause)|sql_\w+"
+)
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
@@ -470,6 +478,15 @@ def _aborts(statement: Node) -> bool:
         return False
     function = calls[0].field("function")
     return function is not None and function.text() in _ABORTS
+
+
+def _formatted(form: str, value: Val) -> Val:
+    """The arguments of ``form % value``: the first leads the text if ``form`` starts with it."""
+    first = form.startswith("%")
+    if value.items is None:
+        return leading(value, first)
+    items = tuple(leading(v, first and i == 0) for i, v in enumerate(value.items))
+    return union(*items)
 
 
 def _ranked(flows: list[Flow]) -> list[Flow]:

@@ -298,6 +298,10 @@ def _named_in(text: str, language: str) -> list[tuple[str, int, int]]:
             listed = regex is ctx.KEYED_ARGUMENT and ctx.in_list(text, found.start())
             if listed and not name.startswith("-"):
                 continue
+            between = text[found.end("name") : found.start("value")]
+            spaced = regex is ctx.CLI_FLAG and "=" not in between
+            if spaced and found.group("value").isalpha():
+                continue  # prose about a flag: "--registry-password requires --registry-user"
             out.append((name, found.start("value"), found.end("value")))
     for found in ctx.FALLBACK.finditer(text):
         name = found.group("name") or found.group("name2")
