@@ -172,6 +172,18 @@ def test_the_name_of_a_credential_store_is_not_a_credential() -> None:
     """
     assert found("sensitive-data-in-logs", store) == []
     assert found("sensitive-data-in-logs", token) == [3]
+    switch = 'def dump():\n    print(f"implicit token: {constants.HF_DISABLE_IMPLICIT_TOKEN}")\n'
+    assert found("sensitive-data-in-logs", switch) == []
+
+
+def test_a_parameter_with_a_number_for_default_is_a_number() -> None:
+    code = """
+        def page(text, {start}):
+            line = "less +" + get_start(start)
+            os.system(line + " " + tmppath)
+    """
+    assert found("command-injection", code.format(start="start=0")) == []
+    assert found("command-injection", code.format(start="start")) == [3]
 
 
 # -- structural rules -------------------------------------------------------------------------

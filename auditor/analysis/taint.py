@@ -172,7 +172,10 @@ class Engine(CallMixin, BranchMixin):
         callback = holder is not None and holder.kind() in ("arguments", "argument_list")
         if params is not None and self.p.parameters and not callback:
             for name, typed_text in self.parameter_names(params):
-                numeric = any(word in self.t.numeric_types for word in typed_text)
+                numeric = any(
+                    word in self.t.numeric_types or word in self.t.numbers or word in _BOOLS
+                    for word in typed_text
+                )
                 if (numeric and self.p.numbers_clean) or _CODE_PARAMETER.fullmatch(name):
                     continue
                 line = node.range().start.line
@@ -466,6 +469,7 @@ SWITCHES = frozenset(
 _CODE_PARAMETER = re.compile(
     r"(?i)(\w+_)?(cmd|command|cmdline|cmd_?line|sql|stmt|statement|clause)|sql_\w+"
 )
+_BOOLS = frozenset({"true", "false"})
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
