@@ -50,21 +50,6 @@ def test_a_cli_opening_the_file_its_user_named_is_not_path_traversal() -> None:
 # -- parameters: what a library returns for the caller's value is not that value --------------
 
 
-def test_a_value_an_object_returns_for_a_parameter_is_not_the_parameter() -> None:
-    derived = """
-        def install(prefix, version):
-            tree = ElementTree.parse(prefix.path("pkg.nuspec"))
-            namespace = re.match(r"{.*}", tree.getroot().tag)
-            return tree.find(f".//{namespace[0]}id")
-    """
-    direct = """
-        def lookup(tree, name):
-            return tree.xpath(f"//user[@name='{name}']")
-    """
-    assert found("xpath-injection", derived) == []
-    assert found("xpath-injection", direct) == [2]
-
-
 def test_a_parameter_through_a_plain_helper_or_a_string_method_is_still_followed() -> None:
     code = """
         def search(cur, term, column):

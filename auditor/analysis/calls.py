@@ -12,16 +12,7 @@ from typing import Any
 
 from auditor.analysis import fold
 from auditor.analysis.languages import Table
-from auditor.analysis.values import (
-    NOTHING,
-    Const,
-    Flow,
-    Step,
-    Val,
-    literal_of,
-    union,
-    without_parameters,
-)
+from auditor.analysis.values import NOTHING, Const, Flow, Step, Val, literal_of, union
 
 Node = Any
 State = dict[str, Val]
@@ -46,17 +37,7 @@ _PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", 
                          "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
                          "replace", "copy", "to_dict", "model_dump", "json",
                          "getBytes"})  # fmt: skip
-# A parameter is the caller's text; what an unknown call returns for it (a file listing, a
-# parsed tree, a database row) is not. These pass the text itself on.
-_PASSES_TEXT = _PRESERVING | frozenset(
-    {"toLowerCase", "toUpperCase", "lstrip", "rstrip", "casefold", "substring", "substr", "slice",
-     "split", "rsplit", "splitlines", "replaceAll", "partition", "title", "capitalize", "unquote",
-     "unquote_plus", "ToLower", "ToUpper", "TrimSpace", "Trim", "Join", "Split", "fspath",
-     "normpath", "abspath", "expanduser", "items", "values", "keys", "b64decode",
-     "urlsafe_b64decode", "urlsafe_b64encode", "loads", "unescape"}
-)  # fmt: skip
 _CONSTANT_KEY = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
-_OWN = frozenset({"self", "cls", "this", "super"})  # the class's own helpers: followed
 _LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
                       # Go: net/http, gin, echo read one named value
                       "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
@@ -271,11 +252,6 @@ class CallMixin:
             self._mutate(node, self._chain_root(receiver), args, st)
         if self.p.name_source is not None and name not in _PRESERVING:
             args = [Val(const=a.const, frag=a.frag) for a in args]  # charge(card) is no card
-        elif receiver is not None and rname not in _OWN and name not in _PASSES_TEXT | t.getters:
-            # prefix.path(d), os.listdir(d), tree.find(q): what an object or a library returns
-            # for the caller's value is not that value; a plain helper(x) (most often one of the
-            # module's own) is followed as before
-            recv, args = without_parameters(recv), [without_parameters(a) for a in args]
         result = union(recv, *args)
         if result.tainted and (recv.textual or any(a.textual for a in args)):
             result = result.built(literal_of(recv, *args))

@@ -114,15 +114,6 @@ def union(*values: Val) -> Val:
     return Val(cap(frozenset(flows))) if flows else NOTHING
 
 
-def without_parameters(value: Val) -> Val:
-    """``value`` without the flows that start at a function's parameter."""
-    value = union(value) if value.keys is not None or value.items is not None else value
-    if not any(f.kind == "parameter" for f in value.taint):
-        return value
-    kept = frozenset(f for f in value.taint if f.kind != "parameter")
-    return Val(kept, const=value.const, frag=value.frag)
-
-
 def merge_states(states: list[dict[str, Val]]) -> dict[str, Val]:
     """Branches join: a variable is tainted after them if it is tainted on any path."""
     if len(states) == 1:
