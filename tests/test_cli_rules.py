@@ -60,6 +60,42 @@ def test_rules_test_fails_a_rule_whose_safe_example_is_reported(
     assert "FAIL eval-anything: safe example 0 (python): would be reported" in out
 
 
+@pytest.mark.parametrize(
+    ("evidence", "code"),
+    [({"pattern": "eval($$$)"}, 0), ({"regex": r"\beval\("}, 1)],
+)
+def test_rules_test_asks_the_gate_only_where_a_scan_does(
+    evidence: dict[str, str],
+    code: int,
+    tmp_path: Path,
+    shared_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A scan does not ask the gate about structural evidence: neither does `rules test`."""
+    rule = {
+        "id": "eval-call",
+        "title": "Code evaluated at run time",
+        "description": "A string is evaluated as Python code with eval.",
+        "severity": "warning",
+        "threshold": 0.99,  # no example passes the gate
+        "message": "eval of a string",
+        "help": "Do not eval.",
+        "examples": {
+            "violating": [
+                {"language": "python", "code": "def run(expr):\n    return eval(expr)\n"},
+                {"language": "python", "code": "def calc(s):\n    return eval(s, {})\n"},
+            ],
+            "safe": [{"language": "python", "code": "def run(expr):\n    return len(expr)\n"}],
+        },
+        "evidence": {"python": {"match": [evidence]}},
+    }
+    (tmp_path / "eval-call.yaml").write_text(yaml.safe_dump(rule))
+    env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
+    assert main(["rules", "test", "--rules", str(tmp_path)], env) == code
+    out = capsys.readouterr().out
+    assert ("gate score" in out) == bool(code)
+
+
 def test_rules_calibrate_writes_per_model_thresholds(
     tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -37,6 +37,7 @@ _PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", 
                          "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
                          "replace", "copy", "to_dict", "model_dump", "json",
                          "getBytes"})  # fmt: skip
+_CONSTANT_KEY = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
                       # Go: net/http, gin, echo read one named value
                       "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
@@ -229,6 +230,8 @@ class CallMixin:
             if handled is not None:
                 return handled
         key = args[0].const if args else None
+        if key is None and arg_nodes and _CONSTANT_KEY.fullmatch(arg_nodes[0].text()):
+            key = arg_nodes[0].text()  # headers.get(X_TRACE_ID): judged by the constant's name
         if self.p.name_source is not None:
             if (
                 isinstance(key, str)

@@ -7,6 +7,7 @@ variable the engine knows to hold one (``num = 106; if (7 * 18) + num > 200``).
 from __future__ import annotations
 
 import operator as op_module
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,12 @@ _ARGUMENT_CHECKS = frozenset({"contains", "includes", "has", "containsKey", "ful
 _RECEIVER_CHECKS = frozenset({"isdigit", "isalnum", "isnumeric", "isdecimal", "isalpha",
                               "isidentifier", "matches", "startsWith", "startswith",
                               "is_relative_to"})  # fmt: skip
+# is_within_directory(base, path), is_safe_path(root, p): a containment check of a path under a
+# base directory (pip, setuptools, many projects' own): every argument is the checked one.
+_CONTAINMENT = re.compile(
+    r"(?i)(is_?|path_?is_?)?(within|inside|contained_?in|under|safe_?path|sub_?path)"
+    r"(_?(dir|directory|root|base|folder))?"
+)
 _CHECK_METHODS = _ARGUMENT_CHECKS | _RECEIVER_CHECKS
 
 
@@ -184,7 +191,8 @@ def _check_call(node: Node) -> set[str]:
     if function is None:
         return set()
     method = function.text().rsplit(".", 1)[-1]
-    if method not in _CHECK_METHODS:
+    containment = _CONTAINMENT.fullmatch(method) is not None
+    if method not in _CHECK_METHODS and not containment:
         return set()
     receiver = node.field("object")
     if receiver is None and function.kind() in ("attribute", "member_expression"):
@@ -192,6 +200,8 @@ def _check_call(node: Node) -> set[str]:
     arguments = node.field("arguments")
     args = [a for a in arguments.named_children()] if arguments is not None else []
     names = [n for n in (_name(a) for a in args) if n]
+    if containment:
+        return set(names)
     if method in ("match", "fullmatch", "MatchString", "search") and len(args) >= 2:
         return {n for n in [_name(args[1])] if n}
     if method in _ARGUMENT_CHECKS and method != "search":

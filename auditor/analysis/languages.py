@@ -130,7 +130,8 @@ PYTHON = Table(
     removers=frozenset({"pop"}),
     containers=frozenset({"dictionary", "list"}),
     numeric_types=frozenset({"int", "float", "bool", "complex", "UUID", "uuid.UUID"}),
-    typed=frozenset({"typed_parameter", "typed_default_parameter"}),
+    # `start=0`: a default that is a number or a boolean types the parameter as well as `: int`
+    typed=frozenset({"typed_parameter", "typed_default_parameter", "default_parameter"}),
 )
 
 _JS_FUNCTIONS = frozenset(

@@ -37,6 +37,7 @@ from auditor.analysis.values import (
     Taint,
     Val,
     cap,
+    leading,
     literal_of,
     tiebreak,
     union,
@@ -65,8 +66,9 @@ class SinkSpec:
         if flow.kind == "parameter" and not self.direct_parameters:
             # A parameter is the caller's: it counts where the code itself builds it into the
             # sink's language (SQL, a shell line: the sink's `literal`); passed on to an API that
-            # does what its caller asks (open, eval, a TLS option), it is the caller's call.
-            return self.literal is not None and literal_ok
+            # does what its caller asks (open, eval, a TLS option), it is the caller's call. One
+            # that starts the text is the command or statement itself (`pager + " " + file`).
+            return self.literal is not None and literal_ok and not flow.led
         if self.built_only and not flow.built:
             return False
         return literal_ok if flow.built else True
@@ -165,10 +167,17 @@ class Engine(CallMixin, BranchMixin):
     def function(self, node: Node, outer: State) -> None:
         st = dict(outer)
         params = node.field("parameters") or node.field("parameter")
-        if params is not None and self.p.parameters:
+        holder = node.parent()
+        # A callback's parameters are what the API it is handed to passes in (an event, a
+        # promise's result), not the unit's caller's values: `.then((data) => ...)`.
+        callback = holder is not None and holder.kind() in ("arguments", "argument_list")
+        if params is not None and self.p.parameters and not callback:
             for name, typed_text in self.parameter_names(params):
-                numeric = any(word in self.t.numeric_types for word in typed_text)
-                if numeric and self.p.numbers_clean:
+                numeric = any(
+                    word in self.t.numeric_types or word in self.t.numbers or word in _BOOLS
+                    for word in typed_text
+                )
+                if (numeric and self.p.numbers_clean) or _CODE_PARAMETER.fullmatch(name):
                     continue
                 line = node.range().start.line
                 st[name] = Val(frozenset({Flow(Step(line, f"parameter {name}"), "parameter")}))
@@ -325,7 +334,9 @@ class Engine(CallMixin, BranchMixin):
             parts = node.find_all(kind="variable_name")
         if not parts:
             return Val(const=fold.string_value(node))
-        value = union(*(self.expr(c, st) for c in parts))
+        opening = len(node.text()) - len(node.text().lstrip("rRbBfFuU`'\"$@"))
+        start = node.range().start.index + opening  # the first character inside the quotes
+        value = union(*(leading(self.expr(c, st), c.range().start.index <= start) for c in parts))
         return value.built(fold.string_value(node) or "") if value.tainted else NOTHING
 
     def member(self, node: Node, st: State) -> Val:
@@ -413,6 +424,10 @@ class Engine(CallMixin, BranchMixin):
             if op in ("and", "or", "&&", "||"):
                 taint = union(*values).taint  # `a or b` / `a || b` is one of them
             return Val(taint, const=const)
+        if op == "+" and len(values) == 2:
+            values = [leading(values[0], True), leading(values[1], False)]
+        elif op == "%" and len(values) == 2 and isinstance(values[0].const, str):
+            values[1] = _formatted(values[0].const, values[1])  # "%s < %s" % (pager, path)
         merged = union(*values)
         if merged.tainted and any(v.textual for v in values):
             merged = merged.built(literal_of(*values))
@@ -449,6 +464,13 @@ SWITCHES = frozenset(
     {"switch_expression", "switch_statement", "expression_switch_statement",
      "type_switch_statement"}
 )  # fmt: skip
+# Parameters whose names say they hold a command line or an SQL statement are code the caller
+# writes (`def system(cmd)`, `def _run_sql(self, sql, params)`), not data built into the code's
+# own text: on the standard library, IPython and pip every such flow was a helper doing as asked.
+_CODE_PARAMETER = re.compile(
+    r"(?i)(\w+_)?(cmd|command|cmdline|cmd_?line|sql|stmt|statement|clause)|sql_\w+"
+)
+_BOOLS = frozenset({"true", "false"})
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
@@ -461,6 +483,15 @@ def _aborts(statement: Node) -> bool:
         return False
     function = calls[0].field("function")
     return function is not None and function.text() in _ABORTS
+
+
+def _formatted(form: str, value: Val) -> Val:
+    """The arguments of ``form % value``: the first leads the text if ``form`` starts with it."""
+    first = form.startswith("%")
+    if value.items is None:
+        return leading(value, first)
+    items = tuple(leading(v, first and i == 0) for i, v in enumerate(value.items))
+    return union(*items)
 
 
 def _ranked(flows: list[Flow]) -> list[Flow]:

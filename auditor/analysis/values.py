@@ -30,6 +30,7 @@ class Flow:
     steps: tuple[Step, ...] = ()
     built: bool = False  # joined with literal text on the way (string building)
     literal: str = ""  # that literal text (capped): lets a sink ask for SQL, a shell line...
+    led: bool = False  # the built text starts with it: `cmd + " " + path` (the program itself)
 
     def to(self, step: Step) -> Flow:
         if self.steps and self.steps[-1] == step:
@@ -90,6 +91,15 @@ class Val:
 
 
 NOTHING = Val()
+
+
+def leading(value: Val, first: bool) -> Val:
+    """``value`` as one part of a string being built: the first part (with nothing built before
+    it) leads the text, a later one follows the code's own text."""
+    if not value.taint:
+        return value
+    flows = frozenset(replace(f, led=first and (f.led or not f.built)) for f in value.taint)
+    return replace(value, taint=flows)
 
 
 def literal_of(*values: Val) -> str:

@@ -188,3 +188,24 @@ CONFIG_KINDS = frozenset(
     }
 )
 XML_KINDS = frozenset({"xml", "html", "csharp", "java", "text", "markdown"})
+
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def in_list(text: str, position: int) -> bool:
+    """Whether ``position`` sits directly in a ``[...]`` or ``{...}`` literal opened on its
+    line (a list or set of strings), rather than in a call's arguments or a tuple."""
+    begin = text.rfind("\n", 0, position) + 1
+    stack: list[str] = []
+    quote = ""
+    for char in text[begin:position]:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'`":
+            quote = char
+        elif char in _OPENERS:
+            stack.append(char)
+        elif stack and char == _OPENERS[stack[-1]]:
+            stack.pop()
+    return bool(stack) and stack[-1] in "[{"

@@ -113,7 +113,11 @@ _TEMPLATE = re.compile(
     r"<[^>]*>|\$\{|\{\{|\{%|\{[\w.]*\}|%[sdr(]|%\w+%|\$\(|^\$\w+$|^\{\d*\}$|#\{|^@\w+@$|"
     r"environ|getenv|process\.env|System\.getenv|ENV\[|^env\(|secretKeyRef|^vault:|^!Ref|"
     r"^ssm:|^arn:|^\*+$|^\.\.\.|^&\w+$|\{[\w.:-]*\}|^\{.*\}$"
+    r"|%[-+ #0]*\d*\.\d*[fdeg]|%0\d+[dxs]"  # printf directives: "VS%0.f0COMNTOOLS" % version
 )
+# A regular expression held in a name that says token/key (an HTTP grammar's token = r"[-!#...]+"):
+# a character class with a quantifier, a class escape, a group construct.
+_REGEX_LIKE = re.compile(r"\[[^\]]+\][+*?{]|\\[dwsDWS][+*?{]|\(\?(?:[:=!]|P<)")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[-_. /:][A-Za-z]+)*")
@@ -198,6 +202,8 @@ def _looks_random(name: str, value: str) -> bool:
     if _CLASS_NAME.fullmatch(value) and _CREDENTIAL_PART.search(value):
         return False  # "HTTPPasswordMgrWithDefaultRealm": a class name, not a password
     if any(c.isspace() for c in value) or "://" in value or value.startswith(("/", "./", "~")):
+        return False
+    if _REGEX_LIKE.search(value):
         return False
     if _UUID.fullmatch(value) and not ctx.PASSWORD_NAME.search(name):
         # Request, trace and idempotency ids are UUIDs; so are some API keys (Heroku).
@@ -286,7 +292,17 @@ def _named_in(text: str, language: str) -> list[tuple[str, int, int]]:
         regexes.append(ctx.XML_ELEMENT)
     for regex in regexes:
         for found in regex.finditer(text):
-            out.append((found.group("name"), found.start("value"), found.end("value")))
+            name = found.group("name")
+            # ["getpass", "getuser"]: a list of names, not a pair (an argv list's
+            # ["--requirepass", "..."] is a flag and its value)
+            listed = regex is ctx.KEYED_ARGUMENT and ctx.in_list(text, found.start())
+            if listed and not name.startswith("-"):
+                continue
+            between = text[found.end("name") : found.start("value")]
+            spaced = regex is ctx.CLI_FLAG and "=" not in between
+            if spaced and found.group("value").isalpha():
+                continue  # prose about a flag: "--registry-password requires --registry-user"
+            out.append((name, found.start("value"), found.end("value")))
     for found in ctx.FALLBACK.finditer(text):
         name = found.group("name") or found.group("name2")
         out.append((name, found.start("value"), found.end("value")))
