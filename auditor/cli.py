@@ -14,7 +14,7 @@ from pathlib import Path
 from auditor import __version__
 from auditor.commands import baseline_cmd, merge_cmd, rules_cmd, scan_cmd, search_cmd, serve_cmd
 from auditor.commands.common import EPILOG
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
 
 
 def _add_backend_flags(parser: argparse.ArgumentParser) -> None:

@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from auditor.analysis.spec import TaintSpec
 
+from auditor.errors import AuditorError as AuditorError
 from auditor.filekinds import TEXT_KINDS
-
-
-class AuditorError(Exception):
-    """An error the user can fix. The CLI prints its message on one line and exits 2."""
 
 
 class Severity(enum.Enum):

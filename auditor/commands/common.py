@@ -6,11 +6,12 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from auditor import git
-from auditor.config import Config, load_config
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
+
+if TYPE_CHECKING:
+    from auditor.config import Config
 
 EPILOG = "Exit status: 0 no findings at or above --fail-on, 1 findings, 2 error."
 
@@ -40,6 +41,9 @@ def settings(
     args: argparse.Namespace, environ: Mapping[str, str], cwd: Path, *, need_repo: bool = True
 ) -> tuple[Path, Config]:
     """The repository root (cwd outside a repository when allowed) and the merged config."""
+    from auditor import git
+    from auditor.config import load_config
+
     root: Path | None
     try:
         root = git.repo_root(cwd)

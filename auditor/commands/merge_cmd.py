@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
 
 
 def add_parser(sub: Any) -> None:

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.commands import suggest_cmd, trial_cmd
 from auditor.commands.common import settings
-from auditor.model import AuditorError, Rule
+from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
+    from auditor.model import Rule
     from auditor.session import Session
 
 # The rule pack, the analysis engine and the models load when a rule command runs, not with the

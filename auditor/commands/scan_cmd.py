@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.commands.common import EPILOG, settings
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
 from auditor.report import Format
 
 if TYPE_CHECKING:

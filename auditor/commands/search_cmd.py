@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.commands.common import settings
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
     from auditor.embed.base import Embedder

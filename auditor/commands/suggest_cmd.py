@@ -9,10 +9,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.model import AuditorError, Example
+from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
     from auditor.analysis.induce import Induced
+    from auditor.model import Example
 
 
 def add_parser(actions: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:

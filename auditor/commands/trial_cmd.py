@@ -11,7 +11,7 @@ from typing import Any
 
 from auditor.commands.common import settings
 from auditor.commands.search_cmd import hit_dict, print_hits
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
 
 DEFAULT_THRESHOLD = 0.30  # what a rule without a calibrated threshold usually starts from
 
