@@ -163,3 +163,58 @@ def test_an_unusable_cache_is_a_warning_not_a_crash(
     said = (captured.out + captured.err).count("vectors are kept in memory only")
     assert said == 1, captured
     assert "internal error" not in captured.err
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    except FileNotFoundError:
+        pytest.skip("pgrep is not installed")
+    return [int(p) for p in found.stdout.split()]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_ctrl_c_during_parallel_analysis_ends_every_process(repo: Path, tmp_path: Path) -> None:
+    # Ctrl-C in a terminal signals the whole process group: the scan and its workers.
+    for f in range(40):
+        body = "".join(
+            f"def f_{f}_{i}(request, x):\n    y = request.args.get('q', x) * {i}\n"
+            f"    return str(y) + '{f}'\n\n\n"
+            for i in range(120)
+        )
+        write(repo, f"pkg/mod_{f}.py", body)
+    git(repo, "add", "-A")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "AUDITOR_CACHE_DIR": str(tmp_path / "c")}
+    env.pop("AUDITOR_DEBUG", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "auditor", "scan", "--all", "-q", "--jobs", "2"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert process.poll() is None, "the analysis ended before it could be interrupted"
+    time.sleep(0.5)  # the workers are analysing
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == ["auditor: interrupted"]
+    assert out == ""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(_gone(w) for w in workers):
+        time.sleep(0.1)
+    assert all(_gone(w) for w in workers)
