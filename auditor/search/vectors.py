@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from usearch.index import Index
 
 from auditor.embed.base import Vectors
+
+if TYPE_CHECKING:  # usearch (and the tqdm it imports) loads only for a graph
+    from usearch.index import Index
 
 GRAPH_ABOVE = 250_000
 GRAPH_NEIGHBOURS = 1000  # windows asked from the graph per query
@@ -67,6 +70,8 @@ class VectorTable:
 
 
 def build_graph(matrix: Vectors) -> Index:
+    from usearch.index import Index
+
     graph = Index(ndim=matrix.shape[1], metric="cos", dtype="i8", connectivity=16, expansion_add=64)
     graph.add(np.arange(len(matrix), dtype=np.uint64), matrix)
     return graph
@@ -74,6 +79,8 @@ def build_graph(matrix: Vectors) -> Index:
 
 def graph_table(stem: Path, generation: int, unit_ids: np.ndarray, matrix: Vectors) -> VectorTable:
     """A table searched through the graph saved for ``generation``, building it if missing."""
+    from usearch.index import Index
+
     graph_file = stem.with_name(f"{stem.name}.g{generation}.usearch")
     if graph_file.exists():
         with contextlib.suppress(Exception):  # a damaged graph file is simply rebuilt
