@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from auditor.embed.base import Vectors
+from auditor.embed.base import Vectors, normalize
 
 if TYPE_CHECKING:
     from usearch.index import Index
@@ -77,14 +77,8 @@ class VectorIndex:
         return best
 
 
-def _unit_rows(vectors: Vectors) -> Vectors:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    out: Vectors = (vectors / np.where(norms == 0.0, 1.0, norms)).astype(np.float32)
-    return out
-
-
 def _exact_above(data: Vectors, queries: Vectors, threshold: float) -> dict[int, float]:
     """Best cosine similarity per row of ``data`` over all queries, rows at or above threshold."""
-    best = np.max(_unit_rows(data) @ _unit_rows(queries).T, axis=1)
+    best = np.max(normalize(data) @ normalize(queries).T, axis=1)
     rows = np.flatnonzero(best >= threshold)
     return dict(zip(rows.tolist(), best[rows].astype(np.float64).tolist(), strict=True))

@@ -32,16 +32,17 @@ def test_rules_test_passes_on_the_shipped_pack(
     assert "15 of 15 rules pass" in capsys.readouterr().out
 
 
-def test_rules_test_fails_a_rule_whose_safe_example_is_reported(
-    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    rule = {
-        "id": "eval-anything",
+def _eval_rule(
+    rule_id: str, threshold: float, safe_body: str, evidence: dict[str, str]
+) -> dict[str, object]:
+    """A rule about eval with two violating examples, one safe ``def run(expr)`` and
+    ``evidence`` for Python."""
+    return {
+        "id": rule_id,
         "title": "Code evaluated at run time",
         "description": "A string is evaluated as Python code with eval.",
         "severity": "warning",
-        "cwe": ["CWE-95"],
-        "threshold": 0.1,
+        "threshold": threshold,
         "message": "eval of a string",
         "help": "Do not eval.",
         "examples": {
@@ -49,10 +50,17 @@ def test_rules_test_fails_a_rule_whose_safe_example_is_reported(
                 {"language": "python", "code": "def run(expr):\n    return eval(expr)\n"},
                 {"language": "python", "code": "def calc(s):\n    return eval(s, {})\n"},
             ],
-            "safe": [{"language": "python", "code": "def run(expr):\n    return eval('1+1')\n"}],
+            "safe": [{"language": "python", "code": f"def run(expr):\n    {safe_body}\n"}],
         },
-        "evidence": {"python": {"match": [{"regex": r"\beval\("}]}},
+        "evidence": {"python": {"match": [evidence]}},
     }
+
+
+def test_rules_test_fails_a_rule_whose_safe_example_is_reported(
+    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule = _eval_rule("eval-anything", 0.1, "return eval('1+1')", {"regex": r"\beval\("})
+    rule["cwe"] = ["CWE-95"]
     (tmp_path / "eval-anything.yaml").write_text(yaml.safe_dump(rule))
     env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
     assert main(["rules", "test", "--rules", str(tmp_path)], env) == 1
@@ -72,23 +80,7 @@ def test_rules_test_asks_the_gate_only_where_a_scan_does(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A scan does not ask the gate about structural evidence: neither does `rules test`."""
-    rule = {
-        "id": "eval-call",
-        "title": "Code evaluated at run time",
-        "description": "A string is evaluated as Python code with eval.",
-        "severity": "warning",
-        "threshold": 0.99,  # no example passes the gate
-        "message": "eval of a string",
-        "help": "Do not eval.",
-        "examples": {
-            "violating": [
-                {"language": "python", "code": "def run(expr):\n    return eval(expr)\n"},
-                {"language": "python", "code": "def calc(s):\n    return eval(s, {})\n"},
-            ],
-            "safe": [{"language": "python", "code": "def run(expr):\n    return len(expr)\n"}],
-        },
-        "evidence": {"python": {"match": [evidence]}},
-    }
+    rule = _eval_rule("eval-call", 0.99, "return len(expr)", evidence)  # 0.99: no example passes
     (tmp_path / "eval-call.yaml").write_text(yaml.safe_dump(rule))
     env = {"AUDITOR_CACHE_DIR": str(shared_cache)}
     assert main(["rules", "test", "--rules", str(tmp_path)], env) == code
