@@ -216,6 +216,18 @@ class _Unit:
         return list(dict.fromkeys(region for _, region in found))
 
 
+def precise(rule: Rule, language: str) -> bool:
+    """The rule's evidence here is a precise detector, a data-flow spec or structural patterns
+    only: the gate must not veto it (measured on the corpus: the gate cost such findings recall,
+    never precision). Scans and `rules test` decide by this one function.
+    """
+    found = rule.evidence_for(language)
+    if found is None:
+        return False
+    structural = bool(found.match) and all(p.kind == "pattern" for p in found.match)
+    return found.detector is not None or found.taint is not None or structural
+
+
 def confirm(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
     """Confirm ``rule`` in ``unit`` from the rule's evidence for the unit's language.
 

@@ -17,7 +17,6 @@ from auditor.cache import VectorCache
 from auditor.embed.base import Embedder
 from auditor.gate import embed_cached, leave_one_out, rule_vectors
 from auditor.model import CodeUnit, Example, Rule
-from auditor.scan import _precise  # the same decision as a scan: precise evidence is ungated
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def test_rules(
             checked += 1
             sim = own_scores[i]
             unit = example_unit(rule, example, "violating", i)
-            if sim < threshold and not _precise(rule, example.language):
+            if sim < threshold and not evidence.precise(rule, example.language):
                 failures.append(
                     Failure(
                         rule.id,
@@ -79,7 +78,7 @@ def test_rules(
             has_evidence = rule.evidence_for(example.language) is not None
             # The same decision as a strict scan: confirmed, or a rule with no evidence at all.
             reported = bool(evidence.confirm(rule, unit)) if has_evidence else not rule.has_evidence
-            if (sim >= threshold or _precise(rule, example.language)) and reported:
+            if (sim >= threshold or evidence.precise(rule, example.language)) and reported:
                 failures.append(
                     Failure(
                         rule.id,

@@ -217,7 +217,7 @@ class Scan:
                 if unit_id not in best
                 and windows[row].unit.path not in topical
                 and rule.applies_to(windows[row].unit.language)
-                and _precise(rule, windows[row].unit.language)
+                and evidence.precise(rule, windows[row].unit.language)
             ]
             if below:
                 sims = score(vectors[below], per_rule[rule.id])
@@ -272,7 +272,7 @@ class Scan:
                 return []
             confirmations = [Confirmation(*(candidate.lines or _trim(window)))]
         demoted = ""
-        if self.config.test_files == "lower" and _precise(rule, unit.language):
+        if self.config.test_files == "lower" and evidence.precise(rule, unit.language):
             demoted = "test file" if is_test_path(unit.path) else ""
         findings: list[Finding] = []
         for found in confirmations:
@@ -329,20 +329,10 @@ def one_per_line(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(best.values(), key=lambda f: (f.unit.path, f.start_line, f.rule.id))
 
 
-def _precise(rule: Rule, language: str) -> bool:
-    """The rule's evidence here is a precise detector or a data-flow spec: the gate must not
-    veto it (measured on the corpus: the gate cost data-flow findings recall, never precision).
-    """
-    found = rule.evidence_for(language)
-    if found is None:
-        return False
-    structural = bool(found.match) and all(p.kind == "pattern" for p in found.match)
-    return found.detector is not None or found.taint is not None or structural
-
-
 def _needs_gate(unit: CodeUnit, rules: Sequence[Rule]) -> bool:
     return any(
-        r.applies_to(unit.language) and not (unit.kind == "file" and _precise(r, unit.language))
+        r.applies_to(unit.language)
+        and not (unit.kind == "file" and evidence.precise(r, unit.language))
         for r in rules
     )
 
@@ -363,7 +353,7 @@ def _ungated(
         if wanted is None or id(unit) in wanted
         for rule in rules
         if rule.applies_to(unit.language)
-        and _precise(rule, unit.language)
+        and evidence.precise(rule, unit.language)
         and (rule.id, id(unit)) not in seen
     ]
 
