@@ -89,7 +89,8 @@ class CallMixin:
         if op not in ("=", ":="):
             old = self.expr(left, st)
             joined = union(old, value)
-            const = fold.binary(op[:-1], [old.const, value.const])
+            integer = self.t.sg_language in fold.INTEGER_DIVISION
+            const = fold.binary(op[:-1], [old.const, value.const], integer)
             textual = old.textual or value.textual
             if joined.tainted and (textual or any(f.built for f in joined.taint) or op == "+="):
                 joined = joined.built(literal_of(old, value))

@@ -89,10 +89,28 @@ def operator(node: Node, children: list[Node]) -> str:
     return " ".join(gap.split())
 
 
-def binary(op: str, consts: list[Const]) -> Const:
+# Languages (ast-grep names) whose `/` on two integers truncates.
+INTEGER_DIVISION = frozenset({"java", "go", "c", "cpp", "csharp", "rust"})
+
+
+def _truncated(left: int, right: int) -> int:
+    """Java's and Go's integer division: toward zero."""
+    quotient = abs(left) // abs(right)
+    return quotient if (left < 0) == (right < 0) else -quotient
+
+
+def binary(op: str, consts: list[Const], integer_division: bool = False) -> Const:
+    """``left op right`` for constants; ``integer_division``: ``/`` on two integers truncates
+    (Java, Go), else it is true division (Python, JavaScript)."""
     left, right = consts
     if left is None or right is None:
         return None
+    if op == "/" and not isinstance(left, str) and not isinstance(right, str):
+        if not right:
+            return None
+        if integer_division and isinstance(left, int) and isinstance(right, int):
+            return _truncated(left, right)
+        return left / right
     if op in ("and", "&&"):
         return bool(left) and bool(right)
     if op in ("or", "||"):

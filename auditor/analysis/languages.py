@@ -141,7 +141,9 @@ _JS_FUNCTIONS = frozenset(
 
 JAVASCRIPT = Table(
     sg_language="javascript",
-    identifiers=frozenset({"identifier", "shorthand_property_identifier"}),
+    identifiers=frozenset(
+        {"identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"}
+    ),
     assignments={"assignment_expression": Assign("left", "right")},
     augmented=frozenset({"augmented_assignment_expression"}),
     declarations={"variable_declarator": Assign("name", "value")},
@@ -167,6 +169,7 @@ JAVASCRIPT = Table(
             "optional_parameter",
             "assignment_pattern",
             "rest_pattern",
+            "object_pattern",
         }
     ),
     terminators=frozenset(

@@ -25,6 +25,16 @@ from auditor.model import AuditorError
 Node = Any
 # PHP units cut out of a file lack the opening tag the grammar needs; the prefix stays on line 0.
 _PHP_PREFIX = "<?php "
+# A JavaScript/TypeScript class method cut out of its class does not parse on its own
+# (`async find(@Query() q) {...}` reads as a call and a block, its parameters lost): such a
+# unit is parsed inside a class opened on line 0, so lines stay the same.
+_CLASS_PREFIX = "class __unit { "
+_MEMBER_HEAD = re.compile(
+    r"\s*(?:@[\w.$]+(?:\([^)]*\))?\s*)*"
+    r"(?:(?:public|private|protected|static|async|readonly|override|abstract|get|set)\s+)*"
+    r"\*?\s*[\w$#]+\s*(?:<[^>]*>)?\s*\("
+)
+_CLASS_MEMBERS = frozenset({"javascript", "typescript", "tsx"})
 RULE_KEYS = frozenset(
     {"pattern", "kind", "regex", "inside", "has", "not", "any", "all",
      "follows", "precedes", "nthChild", "matches", "stopBy", "field"}
@@ -105,7 +115,16 @@ def _label(text: str) -> str:
 def _parse(sg_language: str, text: str) -> SgRoot:
     if sg_language == "php" and not text.lstrip().startswith("<?"):
         text = _PHP_PREFIX + text
-    return SgRoot(text, sg_language)
+    parsed = SgRoot(text, sg_language)
+    if (
+        sg_language in _CLASS_MEMBERS
+        and _MEMBER_HEAD.match(text)
+        and parsed.root().find(kind="ERROR") is not None
+    ):
+        member = SgRoot(_CLASS_PREFIX + text + "\n}", sg_language)
+        if member.root().find(kind="ERROR") is None:
+            return member
+    return parsed
 
 
 def root(language: str, text: str) -> Node | None:

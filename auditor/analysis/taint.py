@@ -171,16 +171,24 @@ class Engine(CallMixin, BranchMixin):
         # A callback's parameters are what the API it is handed to passes in (an event, a
         # promise's result), not the unit's caller's values: `.then((data) => ...)`.
         callback = holder is not None and holder.kind() in ("arguments", "argument_list")
-        if params is not None and self.p.parameters and not callback:
-            for name, typed_text in self.parameter_names(params):
+        if params is not None and not callback:
+            for name, typed_text, child in self.parameter_names(params):
                 numeric = any(
                     word in self.t.numeric_types or word in self.t.numbers or word in _BOOLS
                     for word in typed_text
                 )
-                if (numeric and self.p.numbers_clean) or _CODE_PARAMETER.fullmatch(name):
+                if numeric and self.p.numbers_clean:
                     continue
                 line = node.range().start.line
-                st[name] = Val(frozenset({Flow(Step(line, f"parameter {name}"), "parameter")}))
+                # A route handler's parameter (a source pattern matched it: `@app.get(...)`'s
+                # function, `@RequestParam String q`) is the request's, not the caller's.
+                source = self.p.sources.get(key_of(child))
+                if source is not None:
+                    step = Step(child.range().start.line, f"request parameter {name}")
+                    st[name] = Val(frozenset({Flow(step, source)}))
+                elif self.p.parameters and not _CODE_PARAMETER.fullmatch(name):
+                    flow = Flow(Step(line, f"parameter {name}"), "parameter")
+                    st[name] = Val(frozenset({flow}))
         body = node.field("body")
         if body is not None:
             if body.kind() in self.t.functions or body.kind() not in BODY_KINDS:
@@ -188,14 +196,27 @@ class Engine(CallMixin, BranchMixin):
             else:
                 self.block(body, st)
 
-    def parameter_names(self, params: Node) -> list[tuple[str, list[str]]]:
-        out: list[tuple[str, list[str]]] = []
+    def parameter_names(self, params: Node) -> list[tuple[str, list[str], Node]]:
+        """(name, words of its type and default, the parameter's node) of each parameter."""
+        out: list[tuple[str, list[str], Node]] = []
         for child in params.named_children() if params.kind() != "identifier" else [params]:
             kind = child.kind()
             if kind not in self.t.parameters:
                 continue
+            pattern = child if kind == "object_pattern" else None
+            if pattern is None:
+                pattern = next(
+                    (n for n in child.named_children() if n.kind() == "object_pattern"), None
+                )
             if kind == "identifier":
                 names = [child]
+            elif pattern is not None:
+                # `function Card({ title, body: text })`: every name the pattern binds
+                names = [
+                    (n.field("value") or n) if n.kind() == "pair_pattern" else n
+                    for n in pattern.named_children()
+                    if n.kind() in ("shorthand_property_identifier_pattern", "pair_pattern")
+                ]
             else:
                 names = [
                     n for n in child.named_children() if n.kind() == "identifier"
@@ -208,8 +229,8 @@ class Engine(CallMixin, BranchMixin):
                 types = [n.text() for n in child.named_children() if n is not names[0]]
                 types += kinds
             # Go declares several names with one type: `func f(first, last string)`
-            every = names if self.t.sg_language == "go" else names[:1]
-            out += [(n.text(), types) for n in every if n.text() not in REQUEST_OBJECTS]
+            every = names if self.t.sg_language == "go" or pattern is not None else names[:1]
+            out += [(n.text(), types, child) for n in every if n.text() not in REQUEST_OBJECTS]
         return out
 
     # -- sinks -------------------------------------------------------------------------
@@ -400,7 +421,9 @@ class Engine(CallMixin, BranchMixin):
         children = node.named_children()
         values = [self.expr(c, st) for c in children]
         op = fold.operator(node, children)
-        const = fold.binary(op, [v.const for v in values]) if len(values) == 2 else None
+        integer = self.t.sg_language in fold.INTEGER_DIVISION
+        consts = [v.const for v in values]
+        const = fold.binary(op, consts, integer) if len(values) == 2 else None
         if op == "in" and len(values) == 2 and values[1].keys is not None and values[0].const:
             const = (values[0].const,) in values[1].keys  # JS: 'x' in { a: 1 }
         if op in (
