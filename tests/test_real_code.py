@@ -256,3 +256,98 @@ def test_lists_of_names_regexes_and_formats_are_not_credentials(
     line: str, expected: list[str]
 ) -> None:
     assert secrets(line) == expected
+
+
+# -- second round: the standard library and installed packages, shipped code ------------------
+
+
+def test_a_run_of_quoted_names_is_no_name_and_value() -> None:
+    assert secrets("    'finally', 'for', 'lambda', 'pass', 'raise', 'nonlocal', 'return',") == []
+    assert secrets('    MovedAttribute("HTTPPasswordMgr", "urllib2", "urllib.request"),') == []
+    assert secrets('config.set("db", "password", "Hunter2-Sekret")') == ["Hunter2-Sekret"]
+
+
+def test_a_checksum_beside_a_signing_password_is_no_password_hash() -> None:
+    upload = """
+        def upload_file(self, filename, signer=None, sign_password=None):
+            with open(filename, 'rb') as f:
+                file_data = f.read()
+            md5_digest = hashlib.md5(file_data).hexdigest()
+    """
+    login = """
+        def check(password, stored):
+            return hashlib.new("md5", password.encode()).hexdigest() == stored
+    """
+    assert found("weak-password-hash", upload) == []
+    assert found("weak-password-hash", login) == [2]
+
+
+def test_tls_defaults_of_a_context_class_and_opt_in_fallbacks() -> None:
+    shim = """
+        def __init__(self, protocol_version):
+            self.protocol = protocol_version
+            self.verify_mode = ssl.CERT_NONE
+    """
+    opt_in = """
+        def _request_context():
+            if insecure_setting():
+                yield ssl._create_unverified_context()
+    """
+    always = """
+        def fetch(url):
+            return urlopen(url, context=ssl._create_unverified_context())
+    """
+    assert found("tls-verification-disabled", shim) == []
+    assert found("tls-verification-disabled", opt_in) == []
+    assert found("tls-verification-disabled", always) == [2]
+
+
+def test_unpickling_its_own_file_or_its_callers_bytes_is_the_api() -> None:
+    own_file = """
+        def load(filename):
+            with open(filename, "rb") as fp:
+                return pickle.load(fp)
+    """
+    api = """
+        def loads(self, pkl):
+            self.__dict__.update(pickle.loads(pkl))
+    """
+    cookie = """
+        def restore(request):
+            raw = base64.b64decode(request.cookies["state"])
+            return pickle.loads(raw)
+    """
+    assert found("unsafe-deserialization", own_file) == []
+    assert found("unsafe-deserialization", api) == []
+    assert found("unsafe-deserialization", cookie) == [3]
+    assert found("unsafe-deserialization", "def f(data):\n    return marshal.loads(data)\n") == []
+
+
+def test_a_lexical_token_is_no_credential_in_a_log() -> None:
+    lexer = """
+        def get_token(self):
+            raw = self.read_token()
+            if self.debug >= 1:
+                print("shlex: token=" + repr(raw))
+            return raw
+    """
+    auth = """
+        def refresh(session):
+            logger.info("refreshed %s", session.access_token)
+    """
+    assert found("sensitive-data-in-logs", lexer) == []
+    assert found("sensitive-data-in-logs", auth) == [2]
+
+
+def test_an_empty_literal_adds_no_space_a_shell_test_would_see() -> None:
+    pipeline = """
+        def open_r(self, file):
+            cmd = self.makepipeline(file, '')
+            return os.popen(cmd, 'r')
+    """
+    built = """
+        def ping(host):
+            return os.popen("ping -c 1 " + host)
+    """
+    assert found("command-injection", pipeline) == []
+    assert found("command-injection", built) == [2]

@@ -279,3 +279,19 @@ def test_a_password_set_from_weak_randomness() -> None:
             user.set_password(secrets.token_urlsafe(14))
     """
     assert [line for line, _ in found("insecure-randomness", code)] == [3]
+
+
+def test_a_chain_of_hundreds_of_assignments_is_followed() -> None:
+    chain = " = ".join(f"a{i}" for i in range(900))  # deeper than Python's recursion limit
+    code = (
+        f"def f(request):\n    {chain} = request.args['q']\n"
+        "    cur.execute('SELECT * FROM t WHERE x = ' + a3)\n    a5 = 'x'\n"
+        "    cur.execute('SELECT * FROM t WHERE x = ' + a5)\n"
+    )
+    assert found("sql-injection", code) == [(3, "from line 2 request.args")]
+
+
+def test_code_nested_past_the_stack_gives_no_flow_and_no_error() -> None:
+    nested = "(" * 1200 + "request.args['q']" + ")" * 1200
+    code = f"def f(request):\n    cur.execute('SELECT * FROM t WHERE x = ' + {nested})\n"
+    assert found("sql-injection", code) == []

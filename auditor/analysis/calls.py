@@ -83,6 +83,8 @@ class CallMixin:
         if right is None:  # `String bar;` declares without a value
             self.assign(left, NOTHING, st, node)
             return NOTHING
+        if op == "=" and right.kind() == kind and kind in t.assignments:
+            return self._chained(node, st)
         value = self.expr(right, st)
         if kind in t.declarations and self.p.numbers_clean and self._numeric_declaration(node):
             value = Val(const=value.const)  # `long total = ...`: a number holds no text
@@ -96,6 +98,25 @@ class CallMixin:
                 joined = joined.built(literal_of(old, value))
             value = Val(joined.taint, const=const)
         self.assign(left, value, st, node)
+        return value
+
+    def _chained(self, node: Node, st: State) -> Val:
+        """``a = b = c = value``, walked in a loop: a test may chain hundreds of names."""
+        spec = self.t.assignments[node.kind()]
+        links: list[tuple[Node, Node]] = []
+        current = node
+        while current.kind() == node.kind():
+            left, right = current.field(spec.left), current.field(spec.right)
+            op = fold.operator(current, [c for c in (left, right) if c is not None])
+            if left is None or right is None or op != "=":
+                break
+            links.append((left, current))
+            current = right
+        # a link that is not a plain `=` ends the chain and is an assignment of its own
+        ends = current.kind() == node.kind()
+        value = self.assignment(current, st) if ends else self.expr(current, st)
+        for left, link in reversed(links):
+            self.assign(left, value, st, link)
         return value
 
     def _numeric_declaration(self, declarator: Node) -> bool:

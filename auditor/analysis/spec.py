@@ -114,7 +114,12 @@ def analyse(spec: TaintSpec, language: str, text: str) -> list[Hit]:
     places = spec.places(tree, text)
     if not places.sinks:
         return []  # no sink: nothing can be reported, so skip the walk
-    return Engine(table, places).run(tree)
+    try:
+        return Engine(table, places).run(tree)
+    except RecursionError:
+        # Code nested deeper than the interpreter's stack allows the walk (generated code, a
+        # test of the parser's limits): no flow is claimed; patterns and detectors still ran.
+        return []
 
 
 # -- loading ---------------------------------------------------------------------------------

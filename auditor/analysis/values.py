@@ -79,7 +79,7 @@ class Val:
     def built(self, literal: str = "") -> Val:
         return Val(
             frozenset(
-                replace(f, built=True, literal=(f.literal + " " + literal)[-MAX_LITERAL:])
+                replace(f, built=True, literal=_joined(f.literal, literal)[-MAX_LITERAL:])
                 for f in self.taint
             )
         )
@@ -100,6 +100,12 @@ def leading(value: Val, first: bool) -> Val:
         return value
     flows = frozenset(replace(f, led=first and (f.led or not f.built)) for f in value.taint)
     return replace(value, taint=flows)
+
+
+def _joined(before: str, after: str) -> str:
+    """Literal text met on the way, in order; an empty part adds no separator (no space a
+    shell or SQL test could mistake for the text's own)."""
+    return f"{before} {after}" if before and after else before or after
 
 
 def literal_of(*values: Val) -> str:

@@ -295,8 +295,13 @@ def _named_in(text: str, language: str) -> list[tuple[str, int, int]]:
             name = found.group("name")
             # ["getpass", "getuser"]: a list of names, not a pair (an argv list's
             # ["--requirepass", "..."] is a flag and its value)
-            listed = regex is ctx.KEYED_ARGUMENT and ctx.in_list(text, found.start())
+            keyed = regex is ctx.KEYED_ARGUMENT
+            listed = keyed and ctx.in_list(text, found.start())
             if listed and not name.startswith("-"):
+                continue
+            if keyed and _MORE_STRINGS.match(text, found.end("value") + 1):
+                # 'pass', 'raise', 'nonlocal' (a keyword table), MovedAttribute("HTTPPasswordMgr",
+                # "urllib2", "urllib.request"): a run of names, not a name and its value
                 continue
             between = text[found.end("name") : found.start("value")]
             spaced = regex is ctx.CLI_FLAG and "=" not in between
@@ -320,6 +325,7 @@ _CODE_LANGUAGES = frozenset(
     {"python", "javascript", "typescript", "tsx", "java", "go", "rust", "c", "cpp", "ruby"}
     | {"php", "csharp"}
 )
+_MORE_STRINGS = re.compile(r"""[ \t]*,\s*(?:\\\n\s*)?["']""")
 _AUTH_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|bot)\s+")
 
 
