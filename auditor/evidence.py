@@ -31,6 +31,8 @@ from auditor.analysis import imports
 from auditor.analysis import patterns as structural
 from auditor.analysis.detectors.masking import mask, mask_text
 from auditor.analysis.detectors.secrets import GENERIC, find_secrets, secret_key
+from auditor.analysis.languages import SG_LANGUAGES
+from auditor.analysis.prefilter import may_match
 from auditor.analysis.spec import analyse
 from auditor.analysis.taint import Hit
 from auditor.model import (
@@ -246,12 +248,30 @@ def confirm(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
 confirm_all = confirm
 
 
+_last_views: list[tuple[CodeUnit, list[_Unit]]] = []  # the unit every rule is checking now
+
+
 def _views(unit: CodeUnit) -> list[_Unit]:
     """The unit as written and, where it calls a name it imports (``Unpickler(f)`` after
     ``from pickle import Unpickler``), with those callees spelled out (``pickle.Unpickler(f)``):
     a pattern matches the unit when it matches either. Lines are the same in both."""
+    last = _last_views[-1] if _last_views else None
+    if last is not None and last[0] is unit:  # rules are checked unit by unit
+        return last[1]
     resolved = imports.resolve(unit.language, unit.text, unit.imports)
-    return [_Unit(unit)] + ([_Unit(unit, resolved)] if resolved != unit.text else [])
+    views = [_Unit(unit)] + ([_Unit(unit, resolved)] if resolved != unit.text else [])
+    _last_views[:] = [(unit, views)]
+    return views
+
+
+def _may_match(language: str, structs: tuple[str, ...], text: str) -> bool:
+    """Whether any of the structural rules matches ``text`` (parsed only if a word test
+    leaves one that can)."""
+    live = tuple(rule for rule in structs if may_match(rule, text))
+    if not live:
+        return False
+    tree = structural.root(language, text)
+    return tree is not None and structural.any_match(tree, live, text)
 
 
 def _find_all(views: list[_Unit], pattern: Pattern) -> list[Region]:
@@ -270,15 +290,11 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     # Most candidates that pass the gate have no match at all: the cheap tests go first, and
     # requires/unless run only when something matched.
     structs = tuple(p.source for p in evidence.match if p.kind == "pattern")
-    trees = [structural.root(unit.language, v.text) for v in views] if structs else []
     hopeless = (
-        bool(trees)
-        and all(tree is not None for tree in trees)
+        bool(structs)
         and len(structs) == len(evidence.match)
-        and not any(
-            structural.any_match(tree, structs, v.text)
-            for tree, v in zip(trees, views, strict=True)
-        )
+        and unit.language in SG_LANGUAGES
+        and not any(_may_match(unit.language, structs, v.text) for v in views)
     )
     for pattern in () if hopeless else evidence.match:  # the first that matches pins the lines
         rank = 80 if pattern.kind == "pattern" else 60
