@@ -98,3 +98,47 @@ def test_resolution_keeps_every_line_and_leaves_strings_and_relative_imports_alo
     assert resolved == 'def f(p):\n    os.path.join(p, "path.join(p)")\n    return sha1(p)\n'
     assert imports.resolve("python", resolved, units[0].imports) == resolved
     assert imports.resolve("go", code, units[0].imports) == code
+
+
+def test_examples_that_import_what_they_call_teach_the_qualified_name(tmp_path: Path) -> None:
+    rule_file = tmp_path / "weak-sha.yaml"
+    rule_file.write_text(
+        """\
+id: weak-sha
+title: SHA1 used
+description: A hash is computed with SHA1.
+severity: warning
+message: Use SHA-256.
+help: Use hashlib.sha256.
+examples:
+  violating:
+    - language: python
+      code: |
+        from hashlib import sha1
+
+        def etag(data):
+            return sha1(data).hexdigest()
+    - language: python
+      code: |
+        def token(raw):
+            from hashlib import sha1 as s1
+            return s1(raw.encode()).hexdigest()
+  safe:
+    - language: python
+      code: |
+        from hashlib import sha256
+
+        def etag(data):
+            return sha256(data).hexdigest()
+""",
+        encoding="utf-8",
+    )
+    rule = load_rule(rule_file)
+    assert rule.induced == ("python",)
+    qualified = "def f(b):\n    return hashlib.sha1(b).digest()\n"
+    units, _ = extract_units("a.py", qualified, "python")
+    assert [c.start_line for u in units for c in evidence.confirm(rule, u)] == [2]
+    # a local function that happens to be called s1 or sha1 is not hashlib's
+    other = "def f(b):\n    return s1(b) + sha1(b)\n"
+    units, _ = extract_units("b.py", other, "python")
+    assert [c for u in units for c in evidence.confirm(rule, u)] == []
