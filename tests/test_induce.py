@@ -202,6 +202,16 @@ def test_every_team_rule_gets_evidence_that_passes_its_examples(path: Path) -> N
         assert not evidence.confirm(rule, example_unit(rule, example, "safe", i)), i
 
 
+def test_a_literal_named_by_a_comparison_is_one_compared_for_equality() -> None:
+    """``password == "letmein"`` gives the literal a name; ``"accessToken" in token`` looks
+    for a key in it (botocore's credential code)."""
+    rule = load_rule(TEAM_RULES / "hardcoded-password-string.yaml")
+    assert _confirmed(rule, 'def f(token):\n    return token != "tok_live_123"\n')
+    assert _confirmed(rule, 'def f(user, password):\n    return password == "hunter22"\n')
+    assert not _confirmed(rule, 'def f(token):\n    return "accessToken" in token\n')
+    assert not _confirmed(rule, 'def f(token):\n    return "dpopKey" not in token\n')
+
+
 def test_rules_test_passes_the_team_rules(
     shared_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -202,9 +202,15 @@ def _callee_keys(callee: str) -> list[tuple[str, str, str]]:
     return keys
 
 
+# A literal compared for equality is the value a name is expected to hold; one tested with
+# `in` / `not in` is a key or a character looked for in it (`"accessToken" in token`).
+_EQUALITY = frozenset({"==", "!="})
+_EQUALS: Rule = {"has": {"regex": "^(==|!=)$"}}
+
+
 def context_name(syntax: Syntax, node: Node) -> str:
     """The name a literal is given: the variable assigned, the keyword, the dict key, or the
-    other side of a comparison; "" when none."""
+    other side of an equality comparison; "" when none."""
     parent = node.parent()
     if parent is None:
         return ""
@@ -215,7 +221,9 @@ def context_name(syntax: Syntax, node: Node) -> str:
         other = parent.field(syntax.keyword_name)
     elif kind == "pair" and parent.field("value") == node:
         other = parent.field("key")
-    elif kind == "comparison_operator":
+    elif kind == "comparison_operator" and any(
+        c.kind() in _EQUALITY for c in parent.children() if not c.is_named()
+    ):
         other = next((c for c in parent.children() if c.is_named() and c != node), None)
     else:
         return ""
@@ -237,7 +245,7 @@ def named_rule(syntax: Syntax, regex: str) -> Rule:
                     "has": {"field": syntax.keyword_name, "regex": regex}}},
         {"inside": {"kind": "pair", "field": "value", "has": {"field": "key", "regex": regex}}},
         {"inside": {"kind": "comparison_operator",
-                    "has": {"regex": regex, "not": literal}}},
+                    "all": [{"has": {"regex": regex, "not": literal}}, _EQUALS]}},
     ]  # fmt: skip
     return {"any": alternatives}
 
