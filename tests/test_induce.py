@@ -212,6 +212,14 @@ def test_a_literal_named_by_a_comparison_is_one_compared_for_equality() -> None:
     assert not _confirmed(rule, 'def f(token):\n    return "dpopKey" not in token\n')
 
 
+def test_a_function_name_from_a_safe_example_also_excuses_its_private_spelling() -> None:
+    """The safe example prints in ``main``; ``python -m inspect`` prints in ``_main``."""
+    rule = load_rule(TEAM_RULES / "policy-print-in-library.yaml")
+    assert not _confirmed(rule, "def _main(argv):\n    print(argv)\n")
+    assert _confirmed(rule, "def domain(argv):\n    print(argv)\n")
+    assert _confirmed(rule, "def main_loop(argv):\n    print(argv)\n")
+
+
 def test_rules_test_passes_the_team_rules(
     shared_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -177,9 +177,11 @@ def _context_features(syntax: Syntax, node: Node, add: Any) -> None:
             name = name_node.text() if name_node is not None else ""
             names = []
             cut = name.find("_", 1)
+            # a leading underscore marks a name private, not another job: main is also _main
+            private = "^_*" if name and not name.startswith("_") else "^"
             if 2 <= cut < len(name) - 1 and not name.startswith("_"):  # test_*, make_* first
-                names.append((name[: cut + 1] + "*", "^" + re.escape(name[: cut + 1])))
-            names += [(name, exact(name))] if name else []
+                names.append((name[: cut + 1] + "*", private + re.escape(name[: cut + 1])))
+            names += [(name, private + re.escape(name) + "$")] if name else []
             for shown, regex in names:
                 rule = {"kind": kind, "has": {"field": "name", "regex": regex}, "stopBy": "end"}
                 add(f"def:{shown}", ({"inside": rule}, f"in a function named {shown}"))
