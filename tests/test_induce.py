@@ -220,6 +220,19 @@ def test_a_function_name_from_a_safe_example_also_excuses_its_private_spelling()
     assert _confirmed(rule, "def main_loop(argv):\n    print(argv)\n")
 
 
+def test_what_a_function_does_with_the_value_tells_a_factory_from_a_throwaway() -> None:
+    """The safe examples keep the session (``self.session = ...``, ``return session``); real
+    factories and setup methods have other names than the examples' ``make_*``/``__init__``."""
+    rule = load_rule(TEAM_RULES / "policy-session-per-call.yaml")
+    factory = "def get_session():\n    s = requests.Session()\n    s.mount('h', a)\n    return s\n"
+    assert not _confirmed(rule, factory)
+    assert not _confirmed(rule, "def _connect(self):\n    self.session = requests.Session()\n")
+    assert not _confirmed(rule, "def build():\n    return requests.Session()\n")
+    throwaway = "def get(u):\n    s = requests.Session()\n    r = s.get(u)\n    return r.json()\n"
+    assert _confirmed(rule, throwaway)
+    assert _confirmed(rule, "def get(u):\n    return requests.Session().get(u).json()\n")
+
+
 def test_rules_test_passes_the_team_rules(
     shared_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -131,6 +131,9 @@ def describe(syntax: Syntax, category: str, node: Node, main: str) -> Anchor:
     add = anchor.features.__setitem__
     if category == "call":
         _call_features(syntax, node, add)
+        kept = kept_rule(syntax)
+        if kept and node.matches(**kept):
+            add("kept", (kept, "its value returned or kept on an attribute"))
     if category == "keyword":
         value = node.field(syntax.keyword_value)
         if value is not None:
@@ -146,6 +149,24 @@ def describe(syntax: Syntax, category: str, node: Node, main: str) -> Anchor:
         _block_features(node, add)
     _context_features(syntax, node, add)
     return anchor
+
+
+def kept_rule(syntax: Syntax) -> Rule:
+    """The call's value outlives the function: returned (directly or through the name it is
+    assigned to: ``s = Session(); ...; return s``) or stored on an attribute. A factory or a
+    constructor keeps what it builds; a function that drops it is another matter."""
+    if syntax.assignment != "assignment":  # Python's node kinds below
+        return {}
+    assigned = {"kind": "assignment", "field": "right"}
+    # one pattern: with `any: [return $KEPT, $O.$F = $KEPT]` here ast-grep-py 0.51 matched neither
+    later = {"kind": "function_definition", "stopBy": "end",
+             "has": {"pattern": "return $KEPT", "stopBy": "end"}}  # fmt: skip
+    return {"any": [
+        {"inside": {"kind": "return_statement"}},
+        {"inside": {**assigned, "has": {"field": "left", "kind": "attribute"}}},
+        {"inside": {**assigned, "has": {"field": "left", "kind": "identifier", "pattern": "$KEPT"},
+                    "inside": later}},
+    ]}  # fmt: skip
 
 
 def _context_features(syntax: Syntax, node: Node, add: Any) -> None:
