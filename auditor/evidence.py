@@ -27,9 +27,12 @@ from dataclasses import dataclass
 import tree_sitter
 
 from auditor import grammars
+from auditor.analysis import imports
 from auditor.analysis import patterns as structural
 from auditor.analysis.detectors.masking import mask, mask_text
 from auditor.analysis.detectors.secrets import GENERIC, find_secrets, secret_key
+from auditor.analysis.languages import SG_LANGUAGES
+from auditor.analysis.prefilter import may_match
 from auditor.analysis.spec import analyse
 from auditor.analysis.taint import Hit
 from auditor.model import (
@@ -138,8 +141,8 @@ def _comment_lines(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 class _Unit:
     """One unit's text; its parse tree and comments come from a cache shared by all rules."""
 
-    def __init__(self, unit: CodeUnit) -> None:
-        self.text = unit.text
+    def __init__(self, unit: CodeUnit, text: str | None = None) -> None:
+        self.text = unit.text if text is None else text
         self.language = unit.language
         self.has_grammar = unit.language in grammars.GRAMMARS
 
@@ -245,23 +248,57 @@ def confirm(rule: Rule, unit: CodeUnit) -> list[Confirmation]:
 confirm_all = confirm
 
 
+_last_views: list[tuple[CodeUnit, list[_Unit]]] = []  # the unit every rule is checking now
+
+
+def _views(unit: CodeUnit) -> list[_Unit]:
+    """The unit as written and, where it calls a name it imports (``Unpickler(f)`` after
+    ``from pickle import Unpickler``), with those callees spelled out (``pickle.Unpickler(f)``):
+    a pattern matches the unit when it matches either. Lines are the same in both."""
+    last = _last_views[-1] if _last_views else None
+    if last is not None and last[0] is unit:  # rules are checked unit by unit
+        return last[1]
+    resolved = imports.resolve(unit.language, unit.text, unit.imports)
+    views = [_Unit(unit)] + ([_Unit(unit, resolved)] if resolved != unit.text else [])
+    _last_views[:] = [(unit, views)]
+    return views
+
+
+def _may_match(language: str, structs: tuple[str, ...], text: str) -> bool:
+    """Whether any of the structural rules matches ``text`` (parsed only if a word test
+    leaves one that can)."""
+    live = tuple(rule for rule in structs if may_match(rule, text))
+    if not live:
+        return False
+    tree = structural.root(language, text)
+    return tree is not None and structural.any_match(tree, live, text)
+
+
+def _find_all(views: list[_Unit], pattern: Pattern) -> list[Region]:
+    if len(views) == 1:
+        return views[0].find_all(pattern)
+    found = {region for view in views for region in view.find_all(pattern)}
+    return sorted(found, key=lambda r: (r.first, r.last))
+
+
 def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     """Apply one language's evidence to ``unit`` (see ``confirm``)."""
-    view = _Unit(unit)
+    views = _views(unit)
+    view = views[0]
     base = unit.start_line
     found: dict[Region, Confirmation] = {}
     # Most candidates that pass the gate have no match at all: the cheap tests go first, and
     # requires/unless run only when something matched.
     structs = tuple(p.source for p in evidence.match if p.kind == "pattern")
-    tree = structural.root(unit.language, unit.text) if structs else None
     hopeless = (
-        tree is not None
+        bool(structs)
         and len(structs) == len(evidence.match)
-        and not structural.any_match(tree, structs, unit.text)
+        and unit.language in SG_LANGUAGES
+        and not any(_may_match(unit.language, structs, v.text) for v in views)
     )
     for pattern in () if hopeless else evidence.match:  # the first that matches pins the lines
         rank = 80 if pattern.kind == "pattern" else 60
-        for region in view.find_all(pattern):
+        for region in _find_all(views, pattern):
             found.setdefault(
                 region, Confirmation(base + region.first, base + region.last, rank=rank)
             )
@@ -270,8 +307,9 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     if evidence.match and not found:
         return []
     if evidence.taint is not None:
-        for hit in analyse(evidence.taint, unit.language, unit.text):
-            found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base, unit.language)
+        for v in reversed(views):  # the text as written wins where both reach a sink
+            for hit in analyse(evidence.taint, unit.language, v.text):
+                found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base, unit.language)
     if evidence.detector == "secret":
         found = {}  # the detector is what confirms and pins; match patterns only gate it
         for secret in find_secrets(unit.text, unit.language):
@@ -293,9 +331,9 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
         raise AuditorError(f"unknown evidence detector {evidence.detector!r}")
     if not found:
         return []
-    if any(view.find(pattern) is None for pattern in evidence.requires):
+    if any(not _find_all(views, pattern) for pattern in evidence.requires):
         return []
-    if any(view.find(pattern) is not None for pattern in evidence.unless):
+    if any(_find_all(views, pattern) for pattern in evidence.unless):
         return []
     return [found[region] for region in sorted(found, key=lambda r: (r.first, r.last))]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Parser, QueryCursor
 
+from auditor.analysis import imports
 from auditor.filekinds import is_lock_file, text_kind
 from auditor.languages import LANGUAGE_BY_EXTENSION, Grammar, grammar, language_for_path
 from auditor.model import CodeUnit, Window
@@ -146,6 +147,7 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
     root = tree.root_node
     rows = text.split("\n")
     found = _functions(compiled, root)
+    imported = imports.table(language, root)
     units = [
         CodeUnit(
             path=path,
@@ -155,13 +157,16 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
             start_line=function.start + 1,
             end_line=function.end + 1,
             text="\n".join(rows[function.start : function.end + 1]),
+            imports=imported,
         )
         for function, (qualname, kind) in zip(
             found, _qualify(found, _scopes(compiled, root)), strict=True
         )
     ]
     units.sort(key=lambda u: (u.start_line, -u.end_line))
-    module = _module_unit(path, language, rows, units, _import_rows(compiled, root), compiled)
+    module = _module_unit(
+        path, language, rows, units, (_import_rows(compiled, root), imported), compiled
+    )
     return ([module] if module else []) + units, root.has_error
 
 
@@ -317,7 +322,7 @@ def _module_unit(
     language: str,
     rows: list[str],
     units: list[CodeUnit],
-    imports: set[int],
+    imported: tuple[set[int], imports.Table],  # the rows of imports, and what they import
     compiled: Grammar,
 ) -> CodeUnit | None:
     """Everything outside functions, function lines blanked so line k stays file line k.
@@ -330,7 +335,7 @@ def _module_unit(
         covered.update(range(unit.start_line - 1, unit.end_line))
     kept = ["" if i in covered else row for i, row in enumerate(rows)]
     if not any(
-        row.strip() and i not in imports and not compiled.trivial.fullmatch(row)
+        row.strip() and i not in imported[0] and not compiled.trivial.fullmatch(row)
         for i, row in enumerate(kept)
     ):
         return None
@@ -344,6 +349,7 @@ def _module_unit(
         start_line=first + 1,
         end_line=last + 1,
         text="\n".join(kept[first : last + 1]),
+        imports=imported[1],
     )
 
 

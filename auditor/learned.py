@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from auditor import evidence
-from auditor.analysis import induce
+from auditor.analysis import imports, induce
 from auditor.analysis.induce import Induced
 from auditor.model import CodeUnit, Evidence, Example, Rule, Severity
 
@@ -47,7 +47,11 @@ def induced_evidence(
     language: str, violating: tuple[str, ...], safe: tuple[str, ...], parse: Parse
 ) -> Induced:
     """Induction for one language's examples, checked with the real confirmation stage (the
-    rule pack's pickle keeps the result across runs: its key covers the examples' bytes)."""
+    rule pack's pickle keeps the result across runs: its key covers the examples' bytes).
+    An example that imports what it calls is read with the callee spelled out, as evidence
+    reads code (``from hashlib import sha1`` ... ``sha1(x)`` teaches ``hashlib.sha1``)."""
+    violating = tuple(imports.resolve(language, code) for code in violating)
+    safe = tuple(imports.resolve(language, code) for code in safe)
 
     def confirms(body: dict[str, Any], code: str) -> bool:
         lines = code.rstrip("\n").split("\n")

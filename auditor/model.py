@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -150,6 +150,9 @@ class CodeUnit:
     start_line: int  # 1-based, inclusive
     end_line: int  # 1-based, inclusive
     text: str
+    # The file's module-level imports, (local name, qualified name): evidence also matches the
+    # unit with imported callees spelled out (analysis/imports.py). Not part of its identity.
+    imports: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:

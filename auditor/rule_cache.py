@@ -25,6 +25,8 @@ _LOADER_SOURCES = (
     "model.py",
     "rules.py",
     "learned.py",
+    "evidence.py",  # induction keeps the candidates the confirmation stage accepts
+    "analysis/imports.py",  # induction reads examples with their imports spelled out
     "analysis/spec.py",
     "analysis/patterns.py",
     "analysis/prefilter.py",

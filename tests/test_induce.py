@@ -202,6 +202,37 @@ def test_every_team_rule_gets_evidence_that_passes_its_examples(path: Path) -> N
         assert not evidence.confirm(rule, example_unit(rule, example, "safe", i)), i
 
 
+def test_a_literal_named_by_a_comparison_is_one_compared_for_equality() -> None:
+    """``password == "letmein"`` gives the literal a name; ``"accessToken" in token`` looks
+    for a key in it (botocore's credential code)."""
+    rule = load_rule(TEAM_RULES / "hardcoded-password-string.yaml")
+    assert _confirmed(rule, 'def f(token):\n    return token != "tok_live_123"\n')
+    assert _confirmed(rule, 'def f(user, password):\n    return password == "hunter22"\n')
+    assert not _confirmed(rule, 'def f(token):\n    return "accessToken" in token\n')
+    assert not _confirmed(rule, 'def f(token):\n    return "dpopKey" not in token\n')
+
+
+def test_a_function_name_from_a_safe_example_also_excuses_its_private_spelling() -> None:
+    """The safe example prints in ``main``; ``python -m inspect`` prints in ``_main``."""
+    rule = load_rule(TEAM_RULES / "policy-print-in-library.yaml")
+    assert not _confirmed(rule, "def _main(argv):\n    print(argv)\n")
+    assert _confirmed(rule, "def domain(argv):\n    print(argv)\n")
+    assert _confirmed(rule, "def main_loop(argv):\n    print(argv)\n")
+
+
+def test_what_a_function_does_with_the_value_tells_a_factory_from_a_throwaway() -> None:
+    """The safe examples keep the session (``self.session = ...``, ``return session``); real
+    factories and setup methods have other names than the examples' ``make_*``/``__init__``."""
+    rule = load_rule(TEAM_RULES / "policy-session-per-call.yaml")
+    factory = "def get_session():\n    s = requests.Session()\n    s.mount('h', a)\n    return s\n"
+    assert not _confirmed(rule, factory)
+    assert not _confirmed(rule, "def _connect(self):\n    self.session = requests.Session()\n")
+    assert not _confirmed(rule, "def build():\n    return requests.Session()\n")
+    throwaway = "def get(u):\n    s = requests.Session()\n    r = s.get(u)\n    return r.json()\n"
+    assert _confirmed(rule, throwaway)
+    assert _confirmed(rule, "def get(u):\n    return requests.Session().get(u).json()\n")
+
+
 def test_rules_test_passes_the_team_rules(
     shared_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -131,6 +131,9 @@ def describe(syntax: Syntax, category: str, node: Node, main: str) -> Anchor:
     add = anchor.features.__setitem__
     if category == "call":
         _call_features(syntax, node, add)
+        kept = kept_rule(syntax)
+        if kept and node.matches(**kept):
+            add("kept", (kept, "its value returned or kept on an attribute"))
     if category == "keyword":
         value = node.field(syntax.keyword_value)
         if value is not None:
@@ -146,6 +149,24 @@ def describe(syntax: Syntax, category: str, node: Node, main: str) -> Anchor:
         _block_features(node, add)
     _context_features(syntax, node, add)
     return anchor
+
+
+def kept_rule(syntax: Syntax) -> Rule:
+    """The call's value outlives the function: returned (directly or through the name it is
+    assigned to: ``s = Session(); ...; return s``) or stored on an attribute. A factory or a
+    constructor keeps what it builds; a function that drops it is another matter."""
+    if syntax.assignment != "assignment":  # Python's node kinds below
+        return {}
+    assigned = {"kind": "assignment", "field": "right"}
+    # one pattern: with `any: [return $KEPT, $O.$F = $KEPT]` here ast-grep-py 0.51 matched neither
+    later = {"kind": "function_definition", "stopBy": "end",
+             "has": {"pattern": "return $KEPT", "stopBy": "end"}}  # fmt: skip
+    return {"any": [
+        {"inside": {"kind": "return_statement"}},
+        {"inside": {**assigned, "has": {"field": "left", "kind": "attribute"}}},
+        {"inside": {**assigned, "has": {"field": "left", "kind": "identifier", "pattern": "$KEPT"},
+                    "inside": later}},
+    ]}  # fmt: skip
 
 
 def _context_features(syntax: Syntax, node: Node, add: Any) -> None:
@@ -177,9 +198,11 @@ def _context_features(syntax: Syntax, node: Node, add: Any) -> None:
             name = name_node.text() if name_node is not None else ""
             names = []
             cut = name.find("_", 1)
+            # a leading underscore marks a name private, not another job: main is also _main
+            private = "^_*" if name and not name.startswith("_") else "^"
             if 2 <= cut < len(name) - 1 and not name.startswith("_"):  # test_*, make_* first
-                names.append((name[: cut + 1] + "*", "^" + re.escape(name[: cut + 1])))
-            names += [(name, exact(name))] if name else []
+                names.append((name[: cut + 1] + "*", private + re.escape(name[: cut + 1])))
+            names += [(name, private + re.escape(name) + "$")] if name else []
             for shown, regex in names:
                 rule = {"kind": kind, "has": {"field": "name", "regex": regex}, "stopBy": "end"}
                 add(f"def:{shown}", ({"inside": rule}, f"in a function named {shown}"))
@@ -202,9 +225,15 @@ def _callee_keys(callee: str) -> list[tuple[str, str, str]]:
     return keys
 
 
+# A literal compared for equality is the value a name is expected to hold; one tested with
+# `in` / `not in` is a key or a character looked for in it (`"accessToken" in token`).
+_EQUALITY = frozenset({"==", "!="})
+_EQUALS: Rule = {"has": {"regex": "^(==|!=)$"}}
+
+
 def context_name(syntax: Syntax, node: Node) -> str:
     """The name a literal is given: the variable assigned, the keyword, the dict key, or the
-    other side of a comparison; "" when none."""
+    other side of an equality comparison; "" when none."""
     parent = node.parent()
     if parent is None:
         return ""
@@ -215,7 +244,9 @@ def context_name(syntax: Syntax, node: Node) -> str:
         other = parent.field(syntax.keyword_name)
     elif kind == "pair" and parent.field("value") == node:
         other = parent.field("key")
-    elif kind == "comparison_operator":
+    elif kind == "comparison_operator" and any(
+        c.kind() in _EQUALITY for c in parent.children() if not c.is_named()
+    ):
         other = next((c for c in parent.children() if c.is_named() and c != node), None)
     else:
         return ""
@@ -237,7 +268,7 @@ def named_rule(syntax: Syntax, regex: str) -> Rule:
                     "has": {"field": syntax.keyword_name, "regex": regex}}},
         {"inside": {"kind": "pair", "field": "value", "has": {"field": "key", "regex": regex}}},
         {"inside": {"kind": "comparison_operator",
-                    "has": {"regex": regex, "not": literal}}},
+                    "all": [{"has": {"regex": regex, "not": literal}}, _EQUALS]}},
     ]  # fmt: skip
     return {"any": alternatives}
 

@@ -274,8 +274,8 @@ def _what_it_catches(candidate: _Candidate) -> None:
 # Which kind of part reads best when several reject as many safe matches: what the code says
 # (a keyword, an argument, a wrapping call) before where it is (the node around it, the
 # function's name).
-_RANKS = ("kw:", "value", "arg", "in:", "calls:", "callskw:", "only:", "body:", "type:", "named:",
-          "in.:", "calls.:", "within:", "def:", "argv")  # fmt: skip
+_RANKS = ("kw:", "value", "arg", "kept", "in:", "calls:", "callskw:", "only:", "body:", "type:",
+          "named:", "in.:", "calls.:", "within:", "def:", "argv")  # fmt: skip
 
 
 def _rank(key: str) -> int:

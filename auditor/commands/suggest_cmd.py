@@ -72,7 +72,7 @@ def cmd_suggest(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def explain(found: Induced, violating: list[Example], safe: list[Example]) -> list[str]:
-    from auditor.analysis import patterns
+    from auditor.analysis import imports, patterns
     from auditor.analysis.anchors import short
     from auditor.analysis.patterns import StructPattern
 
@@ -81,13 +81,17 @@ def explain(found: Induced, violating: list[Example], safe: list[Example]) -> li
     full = StructPattern(json.dumps(found.evidence["match"][0]["pattern"]))
     base = StructPattern(found.base)
     lines = []
+
+    def tree_of(example: Example) -> Any:  # read as induction read it: imports spelled out
+        return patterns.root(example.language, imports.resolve(example.language, example.code))
+
     for index, example in enumerate(violating):
-        tree = patterns.root(example.language, example.code)
+        tree = tree_of(example)
         hits = patterns.find(tree, full) if tree is not None else []
         where = ", ".join(f"line {_line(n)} `{short(n.text(), 50)}`" for n in hits[:3])
         lines.append(f"#   violating[{index}]: matched at {where or 'nothing (unexpected)'}")
     for index, example in enumerate(safe):
-        tree = patterns.root(example.language, example.code)
+        tree = tree_of(example)
         nodes = patterns.find(tree, base) if tree is not None else []
         if not nodes:
             reason = f"nothing matches {found.parts[0]}"
