@@ -106,3 +106,24 @@ def test_an_unwritable_cache_still_runs_the_model(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     vectors = LocalEmbedder(cache_dir=blocker).embed_documents(CODE[:1])
     assert np.array_equal(vectors, LocalEmbedder().embed_documents(CODE[:1]))
+
+
+def test_a_model_started_in_the_background_gives_the_same_vectors() -> None:
+    embedder = LocalEmbedder()
+    embedder.prepare()
+    embedder.prepare()  # a second call starts nothing more
+    vectors = embedder.embed_documents(CODE)
+    embedder.close()
+    assert np.array_equal(vectors, LocalEmbedder().embed_documents(CODE))
+
+
+def test_a_background_start_that_fails_raises_where_the_model_is_needed(tmp_path: Path) -> None:
+    import pytest
+
+    from auditor.model import AuditorError
+
+    embedder = LocalEmbedder(model_dir=tmp_path)
+    embedder.prepare()
+    with pytest.raises(AuditorError, match="built-in model file missing"):
+        embedder.embed_documents(CODE[:1])
+    embedder.close()

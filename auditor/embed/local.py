@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,8 @@ class LocalEmbedder(Embedder):
         self._cache_dir = cache_dir
         self._session: Any = None
         self._tokenizer: Any = None
+        self._loader: threading.Thread | None = None
+        self._load_error: BaseException | None = None
 
     @property
     def model_id(self) -> str:
@@ -70,6 +73,35 @@ class LocalEmbedder(Embedder):
     @property
     def dimensions(self) -> int:
         return DIMENSIONS
+
+    def prepare(self) -> None:
+        """Load the model in a thread, while the caller does other work (a search refreshes
+        its index meanwhile: the start of onnxruntime is mostly native code, out of the GIL).
+        """
+        if self._session is None and self._loader is None:
+            self._loader = threading.Thread(target=self._load_in_background, daemon=True)
+            self._loader.start()
+
+    def close(self) -> None:
+        if self._loader is not None:  # never leave the interpreter while a thread loads
+            self._loader.join()
+            self._loader = None
+
+    def _load_in_background(self) -> None:
+        try:
+            self._load()
+        except BaseException as exc:  # raised again where the model is needed
+            self._load_error = exc
+
+    def _ready(self) -> None:
+        if self._loader is not None:
+            self._loader.join()
+            self._loader = None
+            error, self._load_error = self._load_error, None
+            if error is not None:
+                raise error
+        if self._session is None:
+            self._load()
 
     def _load(self) -> None:
         # Imported here on purpose: a warm scan whose vectors are all cached never pays for
@@ -150,8 +182,7 @@ class LocalEmbedder(Embedder):
 
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if self._session is None:
-            self._load()
+        self._ready()
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         # One text per run, on purpose. Dynamic int8 quantization scales activations by the
         # whole input tensor, so a text embedded beside others (and their padding) gets a
