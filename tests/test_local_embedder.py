@@ -69,3 +69,61 @@ def test_a_fresh_cache_embeds_no_shipped_rule_text(tmp_path: Path) -> None:
     cache.close()
     assert computed == 0
     assert all(len(v) >= 2 for v in vectors.values())
+
+
+def test_the_optimized_graph_saved_in_the_cache_gives_the_same_vectors(tmp_path: Path) -> None:
+    import onnxruntime as ort
+
+    from auditor.embed.local import MODEL_DIR, optimized_path
+
+    shipped = LocalEmbedder().embed_documents(CODE)
+    first = LocalEmbedder(cache_dir=tmp_path).embed_documents(CODE)  # optimizes and saves
+    saved = optimized_path(tmp_path, MODEL_DIR / "model.int8.onnx", ort.__version__)
+    assert saved is not None and saved.is_file()
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]  # no partial file left
+    stamp = saved.stat().st_mtime_ns
+    again = LocalEmbedder(cache_dir=tmp_path).embed_documents(CODE)  # loads the saved graph
+    assert saved.stat().st_mtime_ns == stamp
+    assert np.array_equal(first, shipped) and np.array_equal(again, shipped)
+
+
+def test_a_damaged_saved_graph_is_made_again(tmp_path: Path) -> None:
+    import onnxruntime as ort
+
+    from auditor.embed.local import MODEL_DIR, optimized_path
+
+    saved = optimized_path(tmp_path, MODEL_DIR / "model.int8.onnx", ort.__version__)
+    assert saved is not None
+    saved.parent.mkdir(parents=True)
+    saved.write_bytes(b"\x14\x00\x00\x00ORTM" + b"\x00" * 64)
+    vectors = LocalEmbedder(cache_dir=tmp_path).embed_documents(CODE[:2])
+    assert np.array_equal(vectors, LocalEmbedder().embed_documents(CODE[:2]))
+    assert saved.stat().st_size > 1_000_000
+
+
+def test_an_unwritable_cache_still_runs_the_model(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    vectors = LocalEmbedder(cache_dir=blocker).embed_documents(CODE[:1])
+    assert np.array_equal(vectors, LocalEmbedder().embed_documents(CODE[:1]))
+
+
+def test_a_model_started_in_the_background_gives_the_same_vectors() -> None:
+    embedder = LocalEmbedder()
+    embedder.prepare()
+    embedder.prepare()  # a second call starts nothing more
+    vectors = embedder.embed_documents(CODE)
+    embedder.close()
+    assert np.array_equal(vectors, LocalEmbedder().embed_documents(CODE))
+
+
+def test_a_background_start_that_fails_raises_where_the_model_is_needed(tmp_path: Path) -> None:
+    import pytest
+
+    from auditor.model import AuditorError
+
+    embedder = LocalEmbedder(model_dir=tmp_path)
+    embedder.prepare()
+    with pytest.raises(AuditorError, match="built-in model file missing"):
+        embedder.embed_documents(CODE[:1])
+    embedder.close()

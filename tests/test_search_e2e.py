@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import REPO_ROOT, git, run_cli, write
@@ -157,13 +158,18 @@ def test_damaged_index_is_rebuilt_with_a_warning(
     for extra in path.parent.glob(path.name + "-*"):
         extra.unlink()
     path.write_bytes(b"this is not a database" * 100)
-    assert (
-        run_cli(repo, ["search", "--format", "json", "database pool"], cache_dir, monkeypatch) == 0
-    )
+    # Snapshots of the old file's generation 1, which the rebuilt one reaches after one write:
+    # they must not pass for its vectors (unit 999 is no unit of the new file).
+    stale = [path.with_name(f"{path.name}.g1.{part}.npy") for part in ("units", "vectors")]
+    np.save(stale[0], np.array([999], dtype=np.int64))
+    np.save(stale[1], np.ones((1, 384), dtype=np.float32) / np.sqrt(384))
+    argv = ["search", "--format", "json", "--mode", "semantic", "database pool"]
+    assert run_cli(repo, argv, cache_dir, monkeypatch) == 0
     captured = capsys.readouterr()
     assert "search index" in captured.err and "rebuilt" in captured.err
     assert json.loads(captured.out)[0]["qualname"] == "open_pool"
     assert any(p.name.startswith(path.name + ".corrupt-") for p in path.parent.iterdir())
+    assert not stale[0].exists() or 999 not in np.load(stale[0]).tolist()
 
 
 def test_concurrent_refreshes_agree(repo: Path, cache_dir: Path) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from auditor.search.lexical import match_expression, query_stems, stems, words
+from auditor.model import CodeUnit
+from auditor.search.lexical import (
+    docstring,
+    fts_columns,
+    match_expression,
+    query_stems,
+    stems,
+    words,
+)
 from auditor.search.rank import Fusion, coverage, fuse
 from auditor.search.vectors import VectorTable, build_graph
 
@@ -22,6 +30,28 @@ def test_match_expression_drops_stop_words_and_quotes_terms() -> None:
     )
     assert match_expression("找出所有硬编码密钥的地方") == ""
     assert match_expression('a "quoted" OR b') == '"quoted" OR "b"'
+
+
+def test_a_python_docstring_is_found_after_decorators_and_a_long_signature() -> None:
+    method = (
+        "    @property\n    def size(\n        self, unit: int = 1\n    ) -> int:  # bytes\n"
+        '        r"""Bytes held by the buffer."""\n        return self._n * unit\n'
+    )
+    assert docstring(method, "python") == "Bytes held by the buffer."
+    assert docstring("class A(B):\n    'One line.'\n", "python") == "One line."
+    assert docstring('def f():\n    return "not a docstring"\n', "python") == ""
+    assert docstring('function f() {\n  "use strict";\n}', "javascript") == ""
+
+
+def test_the_docstring_has_its_own_fts_column() -> None:
+    text = 'def read_pool(path):\n    """Open the connection pools."""\n    return load(path)\n'
+    unit = CodeUnit("db/pool.py", "python", "Store.read_pool", "method", 1, 3, text)
+    name, doc, body = fts_columns(unit, " ".join(words(unit.path)), words(text))
+    assert name == "store read_pool read pool db pool py"
+    assert doc == "open the connection pools"
+    assert "connection" not in body.split() and "load" in body.split()
+    module = CodeUnit("db/pool.py", "python", "<module>", "module", 1, 3, text)
+    assert fts_columns(module, "", words(text))[1] == ""
 
 
 def test_fuse_rewards_agreement_and_weights_the_semantic_side() -> None:

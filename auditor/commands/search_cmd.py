@@ -75,7 +75,13 @@ def _warn(warnings: Sequence[str]) -> None:
 
 def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from auditor.search.engine import Mode, load_table, search
-    from auditor.search.service import query_vector, refreshed, search_config, with_fallback
+    from auditor.search.service import (
+        prepare_for,
+        query_vector,
+        refreshed,
+        search_config,
+        with_fallback,
+    )
     from auditor.search.store import Filters
     from auditor.search.vectors import VectorTable
     from auditor.select import relative_paths
@@ -92,6 +98,8 @@ def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     )
 
     def run(embedder: Embedder) -> list[Hit]:
+        if mode is not Mode.LEXICAL:
+            prepare_for(embedder, session.cache, args.query)
         index, _ = refreshed(root, config, session.cache, embedder, session.warnings)
         try:
             vector, table = None, VectorTable.empty()

@@ -16,9 +16,11 @@ class Backend(enum.Enum):
 
 
 def _builtin(config: Config) -> Embedder:
+    from pathlib import Path
+
     from auditor.embed.local import LocalEmbedder
 
-    return LocalEmbedder()
+    return LocalEmbedder(cache_dir=Path(config.cache_dir) if config.cache_dir else None)
 
 
 def _openai(config: Config) -> Embedder:

@@ -48,6 +48,9 @@ class Embedder(abc.ABC):
         """Vectors for rule texts (queries). Instruction-aware models override this."""
         return self.embed_documents(texts)
 
+    def prepare(self) -> None:  # noqa: B027 - optional hook, most backends start at once
+        """Start loading the model in the background, when a vector will soon be needed."""
+
     def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release sessions or connections."""
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +36,18 @@ def shipped_vectors(path: Path) -> Mapping[str, Vectors]:
         return {}
 
 
+def optimized_path(cache_dir: Path | None, model: Path, version: str) -> Path | None:
+    """Where the optimized graph of ``model`` for onnxruntime ``version`` is kept, if anywhere."""
+    if cache_dir is None:
+        return None
+    try:
+        info = model.stat()
+    except OSError:
+        return None
+    stem = f"{model.parent.name}-ort{version}-{info.st_size}-{info.st_mtime_ns}"
+    return cache_dir / "models" / f"{stem}.ort"
+
+
 class LocalEmbedder(Embedder):
     """Mean pooling over the tokens, L2-normalized, truncated at 256 tokens.
 
@@ -40,11 +55,16 @@ class LocalEmbedder(Embedder):
     attention-masked mean pooling of sentence-transformers.
     """
 
-    def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 0) -> None:
+    def __init__(
+        self, model_dir: Path = MODEL_DIR, threads: int = 0, cache_dir: Path | None = None
+    ) -> None:
         self._model_dir = model_dir
         self._threads = threads
+        self._cache_dir = cache_dir
         self._session: Any = None
         self._tokenizer: Any = None
+        self._loader: threading.Thread | None = None
+        self._load_error: BaseException | None = None
 
     @property
     def model_id(self) -> str:
@@ -53,6 +73,35 @@ class LocalEmbedder(Embedder):
     @property
     def dimensions(self) -> int:
         return DIMENSIONS
+
+    def prepare(self) -> None:
+        """Load the model in a thread, while the caller does other work (a search refreshes
+        its index meanwhile: the start of onnxruntime is mostly native code, out of the GIL).
+        """
+        if self._session is None and self._loader is None:
+            self._loader = threading.Thread(target=self._load_in_background, daemon=True)
+            self._loader.start()
+
+    def close(self) -> None:
+        if self._loader is not None:  # never leave the interpreter while a thread loads
+            self._loader.join()
+            self._loader = None
+
+    def _load_in_background(self) -> None:
+        try:
+            self._load()
+        except BaseException as exc:  # raised again where the model is needed
+            self._load_error = exc
+
+    def _ready(self) -> None:
+        if self._loader is not None:
+            self._loader.join()
+            self._loader = None
+            error, self._load_error = self._load_error, None
+            if error is not None:
+                raise error
+        if self._session is None:
+            self._load()
 
     def _load(self) -> None:
         # Imported here on purpose: a warm scan whose vectors are all cached never pays for
@@ -68,17 +117,8 @@ class LocalEmbedder(Embedder):
                     f"built-in model file missing: {path}; reinstall auditor (pip install "
                     "--force-reinstall auditor)"
                 )
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        # EXTENDED builds the session in ~50 ms instead of ~130 ms for ALL, and runs this
-        # quantized graph no slower (bench/precommit.py): it matters for the hook.
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        if self._threads:
-            options.intra_op_num_threads = self._threads
         try:
-            self._session = ort.InferenceSession(
-                str(model), sess_options=options, providers=["CPUExecutionProvider"]
-            )
+            self._session = self._start(ort, model)
             tokenizer = Tokenizer.from_file(str(vocab))
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise AuditorError(
@@ -88,6 +128,52 @@ class LocalEmbedder(Embedder):
         tokenizer.no_padding()
         self._tokenizer = tokenizer
 
+    def _options(self, ort: Any, level: Any) -> Any:
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        options.graph_optimization_level = level
+        if self._threads:
+            options.intra_op_num_threads = self._threads
+        return options
+
+    def _start(self, ort: Any, model: Path) -> Any:
+        """A session on the optimized graph saved in the cache, saving it on the first start.
+
+        Optimizing the graph is most of a session's start (bench/search.py's new query): ~0.23 s
+        against ~0.1 s to load the saved result in ORT format with no optimization left to do.
+        The saved graph is what EXTENDED makes of this model, so the vectors are the same to the
+        bit (tests/test_local_embedder.py). It is keyed by onnxruntime's version and the model
+        file's size and time; one that fails to load is made again.
+        """
+        providers = ["CPUExecutionProvider"]
+        # EXTENDED builds the session in ~50 ms instead of ~130 ms for ALL, and runs this
+        # quantized graph no slower (bench/precommit.py): it matters for the hook.
+        extended = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        saved = optimized_path(self._cache_dir, model, ort.__version__)
+        if saved is None:
+            return ort.InferenceSession(
+                str(model), sess_options=self._options(ort, extended), providers=providers
+            )
+        if saved.is_file():
+            options = self._options(ort, ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
+            options.add_session_config_entry("session.load_model_format", "ORT")
+            with contextlib.suppress(Exception):  # damaged or foreign: made again below
+                return ort.InferenceSession(str(saved), sess_options=options, providers=providers)
+        partial = saved.with_name(f"{saved.name}.{os.getpid()}.partial")
+        options = self._options(ort, extended)
+        options.optimized_model_filepath = str(partial)
+        options.add_session_config_entry("session.save_model_format", "ORT")
+        try:
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            session = ort.InferenceSession(str(model), sess_options=options, providers=providers)
+            partial.replace(saved)
+        except Exception:  # an unwritable cache: run from the model as shipped
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            options = self._options(ort, extended)
+            session = ort.InferenceSession(str(model), sess_options=options, providers=providers)
+        return session
+
     def known_vectors(self) -> Mapping[str, Vectors]:
         return shipped_vectors(self._model_dir / SHIPPED_VECTORS)
 
@@ -96,8 +182,7 @@ class LocalEmbedder(Embedder):
 
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if self._session is None:
-            self._load()
+        self._ready()
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         # One text per run, on purpose. Dynamic int8 quantization scales activations by the
         # whole input tensor, so a text embedded beside others (and their padding) gets a

@@ -12,7 +12,7 @@ from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder, Vectors
 from auditor.embed.instructions import search_instruction
-from auditor.gate import embed_cached
+from auditor.gate import embed_cached, text_hash
 from auditor.model import AuditorError
 from auditor.search.refresh import RefreshStats, refresh
 from auditor.search.store import SearchIndex, index_path
@@ -55,6 +55,14 @@ def query_vector(
         vectors, _ = embed_cached(embedder, cache, [text], query=True, kind=SEARCH_QUERY)
     row: Vectors = vectors[0]
     return row
+
+
+def prepare_for(embedder: Embedder, cache: VectorCache, text: str) -> None:
+    """Have the model start in the background if ``text``'s vector (a search query) is not
+    cached: it loads while the index is refreshed."""
+    key = text_hash(SEARCH_QUERY, text)
+    if not cache.get_many(embedder.key, embedder.dimensions, [key]):
+        embedder.prepare()
 
 
 def refresh_after_scan(

@@ -11,6 +11,7 @@ cannot be opened or read as an index is moved aside and rebuilt, with a warning.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
@@ -24,9 +25,9 @@ import numpy as np
 
 from auditor.embed.base import Vectors
 from auditor.model import AuditorError, CodeUnit
-from auditor.search.lexical import stems, words
+from auditor.search.lexical import COLUMN_WEIGHTS, fts_columns, stems, words
 
-FORMAT = "auditor-search/2"
+FORMAT = "auditor-search/3"  # 3: the FTS table has a docstring column
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
@@ -40,7 +41,8 @@ _SCHEMA = (
     " id INTEGER PRIMARY KEY, unit_id INTEGER NOT NULL, start_line INTEGER, end_line INTEGER,"
     " vector BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS windows_unit ON windows (unit_id)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(name, body, tokenize='porter unicode61')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5("
+    " name, doc, body, tokenize='porter unicode61')",
 )
 
 
@@ -177,6 +179,11 @@ class SearchIndex:
             self._db = None
         with contextlib.suppress(OSError):
             self.path.rename(aside)
+        # The new file counts generations from 0 again: the old one's snapshots and graph must
+        # not pass for the new one's when it reaches the same number.
+        for stale in self.path.parent.glob(f"{glob.escape(self.path.name)}.g*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(OSError):
                 self.path.with_name(self.path.name + suffix).unlink()
@@ -268,7 +275,8 @@ class SearchIndex:
             return []
         where, params = filters.where()
         query = (
-            "SELECT f.rowid, -bm25(fts, 4.0, 1.0) AS s FROM fts f JOIN units u ON u.id = f.rowid"
+            f"SELECT f.rowid, -bm25(fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS s"
+            " FROM fts f JOIN units u ON u.id = f.rowid"
             f" WHERE fts MATCH ? AND {where} ORDER BY s DESC LIMIT ?"
         )
         rows = self._connect().execute(query, [expression, *params, limit]).fetchall()
@@ -402,10 +410,9 @@ class SearchIndex:
                     for (start, end), vector in zip(spans, vectors, strict=True)
                 ],
             )
-            name = f"{' '.join(words(unit.qualname))} {path_words}"
             db.execute(
-                "INSERT INTO fts (rowid, name, body) VALUES (?, ?, ?)",
-                (unit_id, name, " ".join(body)),
+                "INSERT INTO fts (rowid, name, doc, body) VALUES (?, ?, ?, ?)",
+                (unit_id, *fts_columns(unit, path_words, body)),
             )
 
 
