@@ -80,7 +80,10 @@ def test_an_alias_and_an_import_inside_the_function_resolve_and_safe_keywords_st
 
 def test_written_evidence_resolves_the_same_way() -> None:
     rule = load_rule(shipped_rules_dir() / "unsafe-deserialization.yaml")
-    text = "from pickle import loads as unpack\n\n\ndef read(request):\n    return unpack(request.body)\n"
+    text = (
+        "from pickle import loads as unpack\n\n\n"
+        "def read(request):\n    return unpack(request.body)\n"
+    )
     units, _ = extract_units("app/read.py", text, "python")
     (function,) = [u for u in units if u.qualname == "read"]
     assert [c.start_line for c in evidence.confirm(rule, function)] == [5]
