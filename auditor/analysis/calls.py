@@ -91,8 +91,7 @@ class CallMixin:
         if op not in ("=", ":="):
             old = self.expr(left, st)
             joined = union(old, value)
-            integer = self.t.sg_language in fold.INTEGER_DIVISION
-            const = fold.binary(op[:-1], [old.const, value.const], integer)
+            const = fold.binary(op[:-1], [old.const, value.const], self.t.integer_division)
             textual = old.textual or value.textual
             if joined.tainted and (textual or any(f.built for f in joined.taint) or op == "+="):
                 joined = joined.built(literal_of(old, value))

@@ -89,10 +89,6 @@ def operator(node: Node, children: list[Node]) -> str:
     return " ".join(gap.split())
 
 
-# Languages (ast-grep names) whose `/` on two integers truncates.
-INTEGER_DIVISION = frozenset({"java", "go", "c", "cpp", "csharp", "rust"})
-
-
 def _truncated(left: int, right: int) -> int:
     """Java's and Go's integer division: toward zero."""
     quotient = abs(left) // abs(right)

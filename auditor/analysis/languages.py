@@ -60,11 +60,19 @@ class Table:
     numeric_types: frozenset[str] = frozenset()  # declared types that cannot carry text
     typed: frozenset[str] = field(default_factory=frozenset)  # parameter kinds with a type
 
+    @property
+    def integer_division(self) -> bool:
+        """Whether `/` on two integers truncates (Java, Go) rather than dividing exactly."""
+        return self.sg_language in _INTEGER_DIVISION
+
+
+_INTEGER_DIVISION = frozenset({"java", "go", "c", "cpp", "csharp", "rust"})
+
 
 _COMMON_CLEAN_METHODS = frozenset(
     {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "count", "find", "index",
      "size", "length", "isEmpty", "equals", "equalsIgnoreCase", "contains", "startsWith",
-     "endsWith", "hashCode", "indexOf", "includes", "test", "has", "exists", "is_file",
+     "endsWith", "hashCode", "indexOf", "getLength", "includes", "test", "has", "exists", "is_file",
      "is_dir", "compareTo", "matches", "isBlank", "containsKey",
      # database results carry none of the input's text
      "fetchone", "fetchall", "fetchmany", "fetchval", "fetchrow",

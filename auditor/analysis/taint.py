@@ -179,7 +179,6 @@ class Engine(CallMixin, BranchMixin):
                 )
                 if numeric and self.p.numbers_clean:
                     continue
-                line = node.range().start.line
                 # A route handler's parameter (a source pattern matched it: `@app.get(...)`'s
                 # function, `@RequestParam String q`) is the request's, not the caller's.
                 source = self.p.sources.get(key_of(child))
@@ -187,7 +186,7 @@ class Engine(CallMixin, BranchMixin):
                     step = Step(child.range().start.line, f"request parameter {name}")
                     st[name] = Val(frozenset({Flow(step, source)}))
                 elif self.p.parameters and not _CODE_PARAMETER.fullmatch(name):
-                    flow = Flow(Step(line, f"parameter {name}"), "parameter")
+                    flow = Flow(Step(node.range().start.line, f"parameter {name}"), "parameter")
                     st[name] = Val(frozenset({flow}))
         body = node.field("body")
         if body is not None:
@@ -203,11 +202,9 @@ class Engine(CallMixin, BranchMixin):
             kind = child.kind()
             if kind not in self.t.parameters:
                 continue
-            pattern = child if kind == "object_pattern" else None
-            if pattern is None:
-                pattern = next(
-                    (n for n in child.named_children() if n.kind() == "object_pattern"), None
-                )
+            pattern = next(
+                (n for n in (child, *child.named_children()) if n.kind() == "object_pattern"), None
+            )
             if kind == "identifier":
                 names = [child]
             elif pattern is not None:
@@ -421,9 +418,8 @@ class Engine(CallMixin, BranchMixin):
         children = node.named_children()
         values = [self.expr(c, st) for c in children]
         op = fold.operator(node, children)
-        integer = self.t.sg_language in fold.INTEGER_DIVISION
         consts = [v.const for v in values]
-        const = fold.binary(op, consts, integer) if len(values) == 2 else None
+        const = fold.binary(op, consts, self.t.integer_division) if len(values) == 2 else None
         if op == "in" and len(values) == 2 and values[1].keys is not None and values[0].const:
             const = (values[0].const,) in values[1].keys  # JS: 'x' in { a: 1 }
         if op in (
