@@ -12,7 +12,7 @@ from typing import Any
 
 from auditor.analysis import fold
 from auditor.analysis.languages import Table
-from auditor.analysis.values import NOTHING, Val, merge_states, union
+from auditor.analysis.values import CHECKED, NOTHING, Val, merge_states, union
 
 Node = Any
 State = dict[str, Val]
@@ -84,7 +84,7 @@ class BranchMixin:
 
     def sanitize(self, st: State, names: set[str]) -> None:
         for name in names:
-            st[name] = NOTHING
+            st[name] = CHECKED
 
     def loop(self, node: Node, st: State) -> None:
         before = dict(st)

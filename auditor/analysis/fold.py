@@ -248,3 +248,22 @@ def is_default(group: Node) -> bool:
         return True
     labels = [c for c in group.named_children() if c.kind() == "switch_label"]
     return bool(labels) and labels[0].text().startswith("default")
+
+
+# A validator called for its effect only: `_validate_entry_name(info.filename)`,
+# `checkPath(p);`, `ensure_safe(name)`. Its result is thrown away, so all it can do is raise.
+_VALIDATOR = re.compile(r"_?(validate|check|ensure|verify|assert)([A-Z_]\w*)?")
+
+
+def validated(table: Table, statement: Node) -> set[str]:
+    """Names a bare validator call statement checks (empty for any other statement)."""
+    children = statement.named_children()
+    if len(children) != 1 or children[0].kind() not in table.calls:
+        return set()
+    call = children[0]
+    function = call.field("function") or call.field("name")
+    if function is None or not _VALIDATOR.fullmatch(function.text().rsplit(".", 1)[-1]):
+        return set()
+    arguments = call.field("arguments")
+    args = arguments.named_children() if arguments is not None else []
+    return {n for n in (_name(a) for a in args) if n}

@@ -145,12 +145,25 @@ def shared_tables(directory: Path) -> dict[str, dict[str, tuple[StructPattern, .
         for name, items in data.items():
             if not isinstance(items, list):
                 raise AuditorError(f"{path}: key '{name}': expected a list of patterns")
+            # `- unless: RULE` in a group: where RULE matches, none of the group's patterns does
+            unless = [i["unless"] for i in items if isinstance(i, dict) and set(i) == {"unless"}]
             groups[str(name)] = tuple(
-                StructPattern.create(item, f"{path}: key '{name}[{i}]'")
+                StructPattern.create(_unless(item, unless), f"{path}: key '{name}[{i}]'")
                 for i, item in enumerate(items)
+                if not (isinstance(item, dict) and set(item) == {"unless"})
             )
         tables[path.stem] = groups
     return tables
+
+
+def _unless(item: object, unless: list[object]) -> object:
+    """A group pattern with the group's `unless` parts added as `not`."""
+    if not unless:
+        return item
+    rule = {"pattern": item} if isinstance(item, str) else dict(item)  # type: ignore[call-overload]
+    parts = ([rule["not"]] if "not" in rule else []) + unless
+    rule["not"] = parts[0] if len(parts) == 1 else {"any": parts}
+    return rule
 
 
 def load_taint(

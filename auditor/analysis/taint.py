@@ -30,6 +30,7 @@ from auditor.analysis.branches import BODY_KINDS, BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.languages import Table
 from auditor.analysis.values import (
+    CHECKED,
     CLEAN,
     NOTHING,
     Flow,
@@ -140,6 +141,11 @@ class Engine(CallMixin, BranchMixin):
         if kind == "expression_statement" and _aborts(node):
             self.block(node, st)
             return False
+        checked = fold.validated(self.t, node) if kind == "expression_statement" else set()
+        if checked:
+            self.block(node, st)
+            self.sanitize(st, checked)
+            return True
         if kind in EXPRESSION_STATEMENTS or kind.endswith(("block", "statement", "clause")):
             if kind in ("try_statement", "try_with_resources_statement"):
                 # the handlers run after any part of the body: each sees the state so far
@@ -260,6 +266,8 @@ class Engine(CallMixin, BranchMixin):
                 self.expr(child, st)
             return NOTHING
         source = self.p.sources.get(key)
+        if source is not None and st.get(node.text()) is CHECKED:
+            source = None  # `_validate_name(info.filename)` ran before: this read is checked
         kind = node.kind()
         t = self.t
         if source is not None:

@@ -91,6 +91,8 @@ class Val:
 
 
 NOTHING = Val()
+# What a guard or validator checked: clean, and no source pattern taints that name again there.
+CHECKED = Val()
 
 
 def leading(value: Val, first: bool) -> Val:

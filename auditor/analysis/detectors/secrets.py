@@ -122,6 +122,10 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[-_. /:][A-Za-z]+)*")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+(?:\(\))?")
+# Code, a host and port, or escape sequences only: text a test feeds in, not a credential.
+_NOT_CREDENTIAL_TEXT = re.compile(
+    r"[A-Za-z_]\w*(?:\.\w+)*\(.*\)|[\w.-]+:\d{1,5}|(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4})+"
+)
 _COMMON = frozenset(
     {
         "password",
@@ -208,8 +212,8 @@ def _looks_random(name: str, value: str) -> bool:
     if _UUID.fullmatch(value) and not ctx.PASSWORD_NAME.search(name):
         # Request, trace and idempotency ids are UUIDs; so are some API keys (Heroku).
         return any(word in name.lower() for word in ("secret", "api", "token", "auth"))
-    if _IDENTIFIER_PATH.fullmatch(value):  # settings.SECRET_KEY, config.get()
-        return False
+    if _IDENTIFIER_PATH.fullmatch(value) or _NOT_CREDENTIAL_TEXT.fullmatch(value):
+        return False  # settings.SECRET_KEY, config.get(), runf(), localhost:22, '\\xa1\\xa2'
     entropy = shannon_entropy(value)
     if ctx.PASSWORD_NAME.search(name):
         if _HEX.fullmatch(value) and len(value) in (64, 128):
@@ -235,6 +239,8 @@ def _valid_format(kind: str, value: str, found: re.Match[str]) -> bool:
         return bool(colon and user) and not is_placeholder(password)
     if kind in ("private-key", "jwt"):
         return not any(example in value for example in _EXAMPLE_KEYS)
+    if kind == "url-query-token" and _WORDS_ONLY.fullmatch(value):
+        return False  # `?key=STRINGS`, `?token=your_token`: a word, not a credential
     if is_placeholder(value):
         return False
     return not (_format_random(kind) and not _random_enough(kind, value))
