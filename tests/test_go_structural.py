@@ -28,17 +28,18 @@ def test_go_tls_and_weak_hash_evidence_is_precise() -> None:
 def test_insecure_skip_verify_in_code_not_in_comments_or_strings() -> None:
     code = """
         func client(cfg *tls.Config) *http.Client {
-        	// InsecureSkipVerify: true is never set here
-        	note := "InsecureSkipVerify: true"
-        	cfg.InsecureSkipVerify = false
-        	log.Print(note)
-        	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+            // InsecureSkipVerify: true is never set here
+            note := "InsecureSkipVerify: true"
+            cfg.InsecureSkipVerify = false
+            log.Print(note)
+            config := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true}
+            return &http.Client{Transport: &http.Transport{TLSClientConfig: config}}
         }
     """
     assert found("tls-verification-disabled", code) == [6]
     assigned = """
         func relax(cfg *tls.Config) {
-        	cfg.InsecureSkipVerify = true
+            cfg.InsecureSkipVerify = true
         }
     """
     assert found("tls-verification-disabled", assigned) == [2]
@@ -47,25 +48,25 @@ def test_insecure_skip_verify_in_code_not_in_comments_or_strings() -> None:
 def test_go_password_digests() -> None:
     summed = """
         func digest(password string) [16]byte {
-        	return md5.Sum([]byte(password))
+            return md5.Sum([]byte(password))
         }
     """
     written = """
         func digest(u *User) []byte {
-        	h := sha256.New()
-        	h.Write([]byte(u.Password))
-        	return h.Sum(nil)
+            h := sha256.New()
+            h.Write([]byte(u.Password))
+            return h.Sum(nil)
         }
     """
     checksum = """
         func checksum(data []byte) [16]byte {
-        	// not a password: a file's checksum
-        	return md5.Sum(data)
+            // not a password: a file's checksum
+            return md5.Sum(data)
         }
     """
     salted_md5 = """
         func digest(password, salt string) [16]byte {
-        	return md5.Sum([]byte(salt + password))
+            return md5.Sum([]byte(salt + password))
         }
     """
     assert found("weak-password-hash", summed) == [2]
