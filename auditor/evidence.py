@@ -31,6 +31,7 @@ from auditor.analysis import imports
 from auditor.analysis import patterns as structural
 from auditor.analysis.detectors.masking import mask, mask_text
 from auditor.analysis.detectors.secrets import GENERIC, find_secrets, secret_key
+from auditor.analysis.detectors.templates import find_template_sinks
 from auditor.analysis.languages import SG_LANGUAGES
 from auditor.analysis.prefilter import may_match
 from auditor.analysis.spec import analyse
@@ -45,7 +46,7 @@ from auditor.model import (
     Rule,
 )
 
-DETECTORS = frozenset({"secret"})
+DETECTORS = frozenset({"secret", "template"})
 REGEX_FLAGS = re.MULTILINE
 
 _COMMENT_KINDS = ("comment", "line_comment", "block_comment")
@@ -327,6 +328,13 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
                     rank=95 if secret.precise else 70,
                 ),
             )
+    elif evidence.detector == "template":
+        found = {
+            Region(sink.line, sink.line): Confirmation(
+                base + sink.line, base + sink.line, f"{sink.what}: {sink.text}", rank=85
+            )
+            for sink in find_template_sinks(unit.text, unit.path)
+        }
     elif evidence.detector is not None:
         raise AuditorError(f"unknown evidence detector {evidence.detector!r}")
     if not found:

@@ -15,6 +15,8 @@ import re
 
 from identify import identify
 
+_TEMPLATE_TAGS = ("jinja", "ejs", "handlebars", "mustache", "pug", "jade", "erb", "nunjucks",
+                  "twig", "liquid", "vue")  # fmt: skip
 # identify tag -> auditor's kind id, most specific first.
 _TAG_KIND: tuple[tuple[str, str], ...] = (
     ("dockerfile", "dockerfile"),
@@ -30,6 +32,8 @@ _TAG_KIND: tuple[tuple[str, str], ...] = (
     ("json", "json"),
     ("xml", "xml"),
     ("html", "html"),
+    # template languages: scanned for their own XSS sinks (unescaped output, autoescape off)
+    *((tag, "template") for tag in _TEMPLATE_TAGS),
     ("shell", "shell"),
     ("powershell", "powershell"),
     ("makefile", "makefile"),
@@ -52,6 +56,7 @@ _NAME_KIND: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.npmrc|\.yarnrc|\.netrc|_netrc|\.git-credentials|credentials"), "ini"),
     (re.compile(r"dockerfile(?:\.[\w-]+)?|[\w-]+\.dockerfile|containerfile", re.I), "dockerfile"),
     (re.compile(r".*\.(?:tfvars|tf\.json)"), "terraform"),
+    (re.compile(r".*\.(?:handlebars|jspx?|djhtml)"), "template"),
 )
 TEXT_KINDS = frozenset(
     {kind for _, kind in _TAG_KIND} | {kind for _, kind in _NAME_KIND} | {"text"}

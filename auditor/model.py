@@ -288,7 +288,7 @@ class ScanResult:
     warnings: tuple[str, ...] = ()
     # Scanned files whose parse met syntax errors (their units are still scanned; not skips).
     parse_errors: tuple[str, ...] = ()
-    secrets_only: tuple[tuple[str, int], ...] = ()  # (file kind, files) scanned for secrets only
+    secrets_only: tuple[tuple[str, int], ...] = ()  # (file kind, files) only a detector read
     # Units the gate scored, when the strict cascade left out those no evidence confirmed
     # (None: every unit was scored).
     units_embedded: int | None = None

@@ -434,7 +434,7 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
     result = []
     for language, body in value.items():
         key = f"evidence.{language}"
-        _language(language, where, "evidence", allow_any=True)
+        _language(language, where, "evidence", allow_any=True, kinds=True)
         if not isinstance(body, dict):
             raise AuditorError(f"{where}: key '{key}': expected a mapping, got {_kind(body)}")
         for part in body:

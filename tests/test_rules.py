@@ -110,7 +110,7 @@ def test_shipped_queries_compile_for_every_grammar_they_serve(shipped: list) -> 
 def test_shipped_languages_are_known(shipped: list) -> None:
     for rule in shipped:
         assert set(rule.languages) <= LANGUAGES | TEXT_KINDS | {"any"}
-        assert {language for language, _ in rule.evidence} <= LANGUAGES | {"any"}
+        assert {language for language, _ in rule.evidence} <= LANGUAGES | TEXT_KINDS | {"any"}
 
 
 # -- loading -------------------------------------------------------------------------------------

@@ -161,7 +161,8 @@ def test_summary_counts_files_scanned_for_secrets_only(
     assert run_cli(repo, ["scan", "--all"], shared_cache, monkeypatch) == 1
     err = capsys.readouterr()
     text = err.out + err.err
-    assert "3 files scanned for secrets only: 1 dotenv, 1 json, 1 yaml" in text
+    only = "3 files scanned by detectors only (secrets, template sinks)"
+    assert f"{only}: 1 dotenv, 1 json, 1 yaml" in text
     assert "1 lock file" in text
 
 

@@ -97,7 +97,8 @@ def describe_scan(result: ScanResult) -> str:
     if result.secrets_only:
         kinds = ", ".join(f"{n} {kind}" for kind, n in result.secrets_only)
         total = sum(n for _, n in result.secrets_only)
-        parts.append(f"{plural(total, 'file')} scanned for secrets only: {kinds}")
+        only = "scanned by detectors only (secrets, template sinks)"
+        parts.append(f"{plural(total, 'file')} {only}: {kinds}")
     skips = describe_skips(result.skipped)
     if skips:
         parts.append(skips)
