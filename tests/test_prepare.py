@@ -92,7 +92,9 @@ def test_the_cascade_changes_no_strict_finding(tmp_path: Path, threshold: float)
         ]
         if cascade:
             assert result.units_embedded is not None
-            assert result.units_embedded < result.units_scanned / 3
+            # the corpus is about 40% violations by construction: the cascade embeds those
+            # (and the units the gate must score), well under all of them
+            assert result.units_embedded < result.units_scanned / 2
         else:
             assert result.units_embedded is None
     assert found[True], "strict findings expected on the corpus"

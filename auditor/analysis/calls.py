@@ -37,7 +37,8 @@ _PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", 
                          "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
                          "replace", "copy", "to_dict", "model_dump", "json",
                          "getBytes"})  # fmt: skip
-_CONSTANT_KEY = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
+# X_TRACE_ID, HttpHeaders.AUTHORIZATION: a constant named for the key it holds
+_CONSTANT_KEY = re.compile(r"(?:[A-Z]\w*\.)*([A-Z][A-Z0-9_]*[A-Z0-9])")
 _LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
                       # Go: net/http, gin, echo read one named value
                       "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
@@ -53,6 +54,13 @@ _COMPREHENSIONS = frozenset(
 def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# changePassword(user, old, new) returns whether it worked, not a password: verbs that check,
+# change or send a secret do not hand it back (a name source only for getters and makers).
+_NOT_A_GETTER = ("verify", "check", "is", "has", "change", "set", "update", "reset", "save",
+                 "store", "send", "rotate", "matches", "compare", "validate", "clear", "delete",
+                 "remove", "revoke", "expire", "invalidate")  # fmt: skip
 
 
 class CallMixin:
@@ -228,6 +236,10 @@ class CallMixin:
         else:
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
+        if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
+            mapped = self._mapped(arg_nodes[0], self.expr(receiver, st), st)
+            if mapped is not None:
+                return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
         if self.p.numbers_clean and self.t.sg_language == "go" and name in _GO_FORMATS:
             args = _numbers_formatted(args, _GO_FORMATS[name])
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
@@ -251,8 +263,9 @@ class CallMixin:
             if handled is not None:
                 return handled
         key = args[0].const if args else None
-        if key is None and arg_nodes and _CONSTANT_KEY.fullmatch(arg_nodes[0].text()):
-            key = arg_nodes[0].text()  # headers.get(X_TRACE_ID): judged by the constant's name
+        constant = _CONSTANT_KEY.fullmatch(arg_nodes[0].text()) if arg_nodes else None
+        if key is None and constant is not None:
+            key = constant.group(1)  # headers.get(X_TRACE_ID): judged by the constant's name
         if self.p.name_source is not None:
             if (
                 isinstance(key, str)
@@ -260,7 +273,7 @@ class CallMixin:
                 and (name in t.getters or name.startswith(("get", "Get")) or name in _LOOKUPS)
             ):
                 return self.named_part(recv, key, node)  # request.getHeader("Authorization")
-            if self.p.name_source(name) and not name.startswith(("verify", "check", "is", "has")):
+            if self.p.name_source(name) and not name.startswith(_NOT_A_GETTER):
                 line = node.range().start.line  # signAccessToken(user.id): a token
                 return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         if name in t.getters and receiver is not None:
@@ -283,6 +296,24 @@ class CallMixin:
         ):
             return Val(frag=literal_of(recv, *args))  # new StringBuilder("SELECT "), BASE.strip()
         return result
+
+    def _mapped(self, callback: Node, element: Val, st: State) -> Val | None:
+        """The value of ``xs.map(x => body)``: the body with ``x`` bound to an element (as
+        tainted as the array), when the callback is an arrow or lambda with an expression body."""
+        if callback.kind() not in ("arrow_function", "lambda_expression"):
+            return None
+        params = callback.field("parameter") or callback.field("parameters")
+        body = callback.field("body")
+        if params is None or body is None or body.kind() in ("statement_block", "block"):
+            return None
+        names = [params] if params.kind() == "identifier" else [
+            n for n in params.named_children() if n.kind() == "identifier"
+        ]  # fmt: skip
+        if len(names) != 1:
+            return None
+        inner = dict(st)
+        inner[names[0].text()] = element
+        return self.expr(body, inner)
 
     def fill_pointers(self, node: Node, result: Val, st: State) -> None:
         """Go writes results through pointers: ``json.NewDecoder(r.Body).Decode(&req)``,

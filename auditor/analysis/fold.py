@@ -186,6 +186,8 @@ def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
             if name is None:
                 return set(), set()
             return ({name}, set()) if op == "in" else (set(), {name})
+        if op in ("==", "!=") and (under := common_path_guard(left, right)) is not None:
+            return ({under}, set()) if op == "==" else (set(), {under})
         if op in ("==", "===", "!=", "!=="):
             name = (
                 _name(left) if _is_literal(right) else _name(right) if _is_literal(left) else None
@@ -221,9 +223,55 @@ def _check_call(node: Node) -> set[str]:
     if method in _ARGUMENT_CHECKS and method != "search":
         return {names[0]} if names else set()
     if receiver is not None:
-        name = _name(receiver)
+        name = _name(_path_of(receiver))
         return {name} if name else set()
     return set()
+
+
+# Views of a path that keep which file it names: target.getPath(), p.toString(), p.normalize().
+_PATH_VIEWS = frozenset({"getPath", "toString", "getAbsolutePath", "getCanonicalPath",
+                         "toAbsolutePath", "normalize", "toRealPath", "resolve", "absolute",
+                         "as_posix", "__str__", "str", "String"})  # fmt: skip
+
+
+def _path_of(node: Node) -> Node:
+    """``target.getPath()`` -> ``target``: the name a path view was taken of."""
+    while node.kind() in ("call", "method_invocation", "call_expression"):
+        function = node.field("function")
+        name = node.field("name")
+        if name is not None and node.field("object") is not None:  # Java: obj.name(args)
+            method, inner = name.text(), node.field("object")
+        elif function is not None and function.kind() in ("attribute", "member_expression"):
+            method, inner = function.text().rsplit(".", 1)[-1], function.field("object")
+        elif function is not None and function.text() in ("str", "String"):
+            arguments = node.field("arguments")
+            args = arguments.named_children() if arguments is not None else []
+            method, inner = function.text(), args[0] if len(args) == 1 else None
+        else:
+            return node
+        if method not in _PATH_VIEWS or inner is None:
+            return node
+        node = inner
+    return node
+
+
+def common_path_guard(left: Node, right: Node) -> str | None:
+    """``os.path.commonpath([root, p]) == root``: the name checked to lie under ``root``."""
+    for call, other in ((left, right), (right, left)):
+        if call.kind() != "call" or _name(other) is None:
+            continue
+        function = call.field("function")
+        if function is None or function.text().rsplit(".", 1)[-1] != "commonpath":
+            continue
+        arguments = call.field("arguments")
+        lists = arguments.named_children() if arguments is not None else []
+        items = lists[0].named_children() if len(lists) == 1 and lists[0].kind() in (
+            "list", "tuple") else []  # fmt: skip
+        names = [_name(item) for item in items]
+        if len(names) == 2 and other.text() in names:
+            checked = names[1] if names[0] == other.text() else names[0]
+            return checked
+    return None
 
 
 def case_matches(group: Node, value: Const) -> bool:
