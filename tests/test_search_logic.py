@@ -14,6 +14,7 @@ from auditor.search.lexical import (
     words,
 )
 from auditor.search.rank import Fusion, coverage, fuse
+from auditor.search.summary import summary
 from auditor.search.vectors import VectorTable, build_graph
 
 
@@ -52,6 +53,22 @@ def test_the_docstring_has_its_own_fts_column() -> None:
     assert "connection" not in body.split() and "load" in body.split()
     module = CodeUnit("db/pool.py", "python", "<module>", "module", 1, 3, text)
     assert fts_columns(module, "", words(text))[1] == ""
+
+
+def test_a_summary_reads_name_parameters_and_docstring_as_words() -> None:
+    text = (
+        "    def _read_status(self, max_line: int = 65536):\n"
+        '        """Read the status line.\n\n        It is CRLF-terminated.\n        """\n'
+        "        return self.fp.readline(max_line)\n"
+    )
+    unit = CodeUnit("http/client.py", "python", "HTTPResponse._read_status", "method", 9, 13, text)
+    assert summary(unit) == "http response, read status (max line int). Read the status line."
+    bare = CodeUnit("u.py", "python", "urljoin", "function", 1, 2, "def urljoin(base):\n  pass\n")
+    assert summary(bare) == "urljoin (base)"
+    js = CodeUnit("a.js", "javascript", "parseHTTPResponse", "function", 1, 1, "function f(x) {}")
+    assert summary(js) == "parse http response"
+    module = CodeUnit("a.py", "python", "<module>", "module", 1, 1, "X = 1\n")
+    assert summary(module) is None
 
 
 def test_fuse_rewards_agreement_and_weights_the_semantic_side() -> None:
