@@ -28,7 +28,8 @@ from auditor.search import snapshot
 from auditor.search.filters import Filters
 from auditor.search.lexical import COLUMN_WEIGHTS, fts_columns, stems, words
 
-FORMAT = "auditor-search/4"  # 3: the FTS table has a docstring column; 4: function summaries
+# 3: the FTS table has a docstring column; 4: function summaries; 5: plurals in terms' stems
+FORMAT = "auditor-search/5"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
