@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from auditor.model import CodeUnit
+from auditor.search import snapshot
 from auditor.search.lexical import (
     docstring,
     fts_columns,
@@ -99,6 +102,23 @@ def test_coverage_compares_crude_stems_of_the_query_words() -> None:
     assert coverage(wanted, terms) == 1.0
     assert stems(["class", "bits", "has", "status"]) == {"class", "bit", "has", "statu"}
     assert coverage(set(), terms) == 0.0
+
+
+def test_snapshots_of_one_generation_keep_both_variants(tmp_path: Path) -> None:
+    index = tmp_path / "m.sqlite3"
+    ids, matrix = np.array([1, 1, 2]), np.eye(3, dtype=np.float32)
+    snapshot.save(index, 1, "all", ids, matrix)
+    snapshot.save(index, 1, "code", ids[:2], matrix[:2])
+    found = snapshot.load(index, 1, "all")
+    assert found is not None and found[0].tolist() == [1, 1, 2]
+    code = snapshot.load(index, 1, "code")
+    assert code is not None and code[0].tolist() == [1, 1]
+    snapshot.save(index, 2, "all", ids, matrix)  # a new generation: the old ones go
+    assert snapshot.load(index, 1, "all") is None and snapshot.load(index, 1, "code") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "m.sqlite3.g2.all.units.npy",
+        "m.sqlite3.g2.all.vectors.npy",
+    ]
 
 
 def unit_rows(count: int, seed: int = 0) -> np.ndarray:
