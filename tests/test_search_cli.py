@@ -41,7 +41,8 @@ def test_scan_all_and_the_search_index(
     assert report["units"] == 2  # two functions (import-only module code is no unit)
     if cascade:  # the audit embedded only what evidence confirmed: the index embeds the rest
         assert summary["units_gated"] == 0  # a parameter run as given: no finding, no vector
-        assert report["refresh"]["files_read"] == 1 and report["refresh"]["embedded"] == 2
+        # two code windows and the two functions' summaries
+        assert report["refresh"]["files_read"] == 1 and report["refresh"]["embedded"] == 4
     else:  # the audit embedded everything and refreshed the index itself
         assert summary["units_gated"] is None
         assert report["refresh"]["files_read"] == 0 and report["refresh"]["embedded"] == 0

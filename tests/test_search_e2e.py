@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from auditor.embed.local import LocalEmbedder
 from tests.conftest import REPO_ROOT, git, run_cli, write
 
 POOLS = '''\
@@ -160,7 +161,7 @@ def test_damaged_index_is_rebuilt_with_a_warning(
     path.write_bytes(b"this is not a database" * 100)
     # Snapshots of the old file's generation 1, which the rebuilt one reaches after one write:
     # they must not pass for its vectors (unit 999 is no unit of the new file).
-    stale = [path.with_name(f"{path.name}.g1.{part}.npy") for part in ("units", "vectors")]
+    stale = [path.with_name(f"{path.name}.g1.all.{part}.npy") for part in ("units", "vectors")]
     np.save(stale[0], np.array([999], dtype=np.int64))
     np.save(stale[1], np.ones((1, 384), dtype=np.float32) / np.sqrt(384))
     argv = ["search", "--format", "json", "--mode", "semantic", "database pool"]
@@ -198,3 +199,25 @@ def test_search_outside_a_repository_is_a_one_line_error(
     assert run_cli(tmp_path, ["search", "anything"], cache_dir, monkeypatch) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not inside a git repository" in err[0]
+
+
+def test_a_function_scores_its_best_of_code_and_summary(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, "db.py", POOLS)
+    stats = index_json(repo, cache_dir, monkeypatch, capsys)
+    assert (stats["units"], stats["windows"], stats["summaries"]) == (1, 1, 1)
+    query = "make a pool of database connections"
+    embedder = LocalEmbedder()
+    code = "\n".join(POOLS.splitlines()[3:6])
+    text = "open pool (size). Create a pool of database connections."
+    vectors = embedder.embed_documents([code, text]) @ embedder.embed_queries([query])[0]
+    embedder.close()
+    assert vectors[1] > vectors[0]  # the summary reads like the query; the code less so
+    hits = search(repo, cache_dir, monkeypatch, capsys, query, "--mode", "semantic")
+    assert hits[0]["semantic"] == pytest.approx(float(vectors[1]), abs=2e-3)
+    # `rules try` scores code only, as the gate compares a rule with code.
+    args = ["rules", "try", query, "--format", "json"]
+    assert run_cli(repo, args, cache_dir, monkeypatch) == 0
+    tried = json.loads(capsys.readouterr().out)["matches"][0]["score"]
+    assert tried == pytest.approx(float(vectors[0]), abs=2e-3)

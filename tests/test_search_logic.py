@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from auditor.model import CodeUnit
+from auditor.search import snapshot
 from auditor.search.lexical import (
     docstring,
     fts_columns,
@@ -14,6 +17,7 @@ from auditor.search.lexical import (
     words,
 )
 from auditor.search.rank import Fusion, coverage, fuse
+from auditor.search.summary import summary
 from auditor.search.vectors import VectorTable, build_graph
 
 
@@ -54,6 +58,22 @@ def test_the_docstring_has_its_own_fts_column() -> None:
     assert fts_columns(module, "", words(text))[1] == ""
 
 
+def test_a_summary_reads_name_parameters_and_docstring_as_words() -> None:
+    text = (
+        "    def _read_status(self, max_line: int = 65536):\n"
+        '        """Read the status line.\n\n        It is CRLF-terminated.\n        """\n'
+        "        return self.fp.readline(max_line)\n"
+    )
+    unit = CodeUnit("http/client.py", "python", "HTTPResponse._read_status", "method", 9, 13, text)
+    assert summary(unit) == "http response, read status (max line int). Read the status line."
+    bare = CodeUnit("u.py", "python", "urljoin", "function", 1, 2, "def urljoin(base):\n  pass\n")
+    assert summary(bare) == "urljoin (base)"
+    js = CodeUnit("a.js", "javascript", "parseHTTPResponse", "function", 1, 1, "function f(x) {}")
+    assert summary(js) == "parse http response"
+    module = CodeUnit("a.py", "python", "<module>", "module", 1, 1, "X = 1\n")
+    assert summary(module) is None
+
+
 def test_fuse_rewards_agreement_and_weights_the_semantic_side() -> None:
     fused = fuse([(1, 0.9), (2, 0.8), (3, 0.7)], [(3, 5.0), (4, 2.0)], Fusion("rrf", k=1.0))
     assert [u for u, _ in fused] == [3, 1, 2, 4]  # 3: 1/4 + 1/2; 2 and 4 tie at 1/3
@@ -77,10 +97,28 @@ def test_linear_fusion_normalizes_adds_coverage_and_demotes_module_code() -> Non
 
 def test_coverage_compares_crude_stems_of_the_query_words() -> None:
     wanted = query_stems("where are the connection pools closed")
-    assert wanted == {"conne", "pools", "close"}
+    assert wanted == {"conne", "pool", "close"}  # "pools" is "pool"
     terms = " ".join(stems(words("def close_pool(self): self.connections.clear()")))
-    assert coverage(wanted, terms) == 2 / 3  # "pools" is not "pool": five letters decide
+    assert coverage(wanted, terms) == 1.0
+    assert stems(["class", "bits", "has", "status"]) == {"class", "bit", "has", "statu"}
     assert coverage(set(), terms) == 0.0
+
+
+def test_snapshots_of_one_generation_keep_both_variants(tmp_path: Path) -> None:
+    index = tmp_path / "m.sqlite3"
+    ids, matrix = np.array([1, 1, 2]), np.eye(3, dtype=np.float32)
+    snapshot.save(index, 1, "all", ids, matrix)
+    snapshot.save(index, 1, "code", ids[:2], matrix[:2])
+    found = snapshot.load(index, 1, "all")
+    assert found is not None and found[0].tolist() == [1, 1, 2]
+    code = snapshot.load(index, 1, "code")
+    assert code is not None and code[0].tolist() == [1, 1]
+    snapshot.save(index, 2, "all", ids, matrix)  # a new generation: the old ones go
+    assert snapshot.load(index, 1, "all") is None and snapshot.load(index, 1, "code") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "m.sqlite3.g2.all.units.npy",
+        "m.sqlite3.g2.all.vectors.npy",
+    ]
 
 
 def unit_rows(count: int, seed: int = 0) -> np.ndarray:

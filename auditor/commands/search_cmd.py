@@ -75,6 +75,7 @@ def _warn(warnings: Sequence[str]) -> None:
 
 def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from auditor.search.engine import Mode, load_table, search
+    from auditor.search.filters import Filters
     from auditor.search.service import (
         prepare_for,
         query_vector,
@@ -82,7 +83,6 @@ def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         search_config,
         with_fallback,
     )
-    from auditor.search.store import Filters
     from auditor.search.vectors import VectorTable
     from auditor.select import relative_paths
     from auditor.session import open_session

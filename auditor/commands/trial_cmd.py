@@ -44,8 +44,8 @@ def add_parser(actions: Any, add_common: Callable[[argparse.ArgumentParser], Non
 
 def cmd_try(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from auditor.search.engine import Mode, load_table, search
+    from auditor.search.filters import Filters
     from auditor.search.service import query_vector, refreshed
-    from auditor.search.store import Filters
     from auditor.search.trial import spread
     from auditor.session import open_session
 
@@ -58,7 +58,7 @@ def cmd_try(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         index, _ = refreshed(root, config, session.cache, embedder, session.warnings)
         try:
             vector = query_vector(embedder, session.cache, args.description, rule=True)
-            table = load_table(index)
+            table = load_table(index, summaries=False)  # as the gate compares: code only
             hits = search(
                 index, table, "", vector, mode=Mode.SEMANTIC, top=args.top, filters=filters
             )

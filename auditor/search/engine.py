@@ -9,9 +9,10 @@ import numpy as np
 
 from auditor import secrets
 from auditor.embed.base import Vectors
+from auditor.search.filters import Filters
 from auditor.search.lexical import match_expression, query_stems
 from auditor.search.rank import DEFAULT_FUSION, Fusion, coverage, fuse
-from auditor.search.store import Filters, SearchIndex, UnitRow
+from auditor.search.store import SearchIndex, UnitRow
 from auditor.search.vectors import GRAPH_ABOVE, VectorTable, graph_table
 
 POOL = 100  # candidates each ranking contributes before fusion
@@ -29,16 +30,18 @@ class Hit:
     rank: int
     unit: UnitRow
     score: float  # what the ranking used: fused score, cosine, or BM25
-    semantic: float | None  # best cosine over the unit's windows
+    semantic: float | None  # best cosine over the unit's windows (and summary)
     lexical: float | None  # BM25 (higher is better), None when no word matched
-    window: tuple[int, int]  # the best-matching window's lines (the unit's without vectors)
+    window: tuple[int, int]  # the best-matching code window's lines (the unit's without vectors)
     snippet: str  # SNIPPET_LINES non-blank lines from the window's start, secrets masked
 
 
-def load_table(index: SearchIndex) -> VectorTable:
-    generation, unit_ids, matrix = index.vectors()
+def load_table(index: SearchIndex, summaries: bool = True) -> VectorTable:
+    """The index's vectors: code windows and, with ``summaries``, function summaries."""
+    generation, unit_ids, matrix = index.vectors(summaries)
     if len(unit_ids) >= GRAPH_ABOVE:
-        return graph_table(index.path, generation, unit_ids, matrix)
+        tag = f"{generation}.{'all' if summaries else 'code'}"
+        return graph_table(index.path, generation, tag, unit_ids, matrix)
     return VectorTable(unit_ids, matrix)
 
 

@@ -68,8 +68,17 @@ def fts_columns(unit: CodeUnit, path_words: str, body: Sequence[str]) -> tuple[s
 
 
 def stems(found: Iterable[str]) -> set[str]:
-    """Crude stems of ``found`` words (their first STEM letters): enough to compare vocabularies."""
-    return {w[:STEM] for w in found}
+    """Crude stems of ``found`` words: enough to compare vocabularies.
+
+    A word's first STEM letters, after a plural "s" ("pools" is "pool"; "class" stays): a
+    short word is shorter than STEM, so its plural would not meet it otherwise.
+    bench/search.py's tuning half: hybrid MRR@10 0.418 -> 0.422.
+    """
+    return {_singular(w)[:STEM] for w in found}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def query_stems(query: str) -> set[str]:

@@ -1,8 +1,9 @@
 """Bring the search index up to date with the working tree.
 
 Only files whose size or modification time changed are read; only those whose content digest
-changed are parsed again; and their windows go through the vector cache, so only text that was
-never embedded before costs an embedding (a renamed file or a moved function costs none).
+changed are parsed again; and their windows and function summaries (search/summary.py) go
+through the vector cache, so only text that was never embedded before costs an embedding (a
+renamed file or a moved function costs none).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from auditor.gate import embed_cached
 from auditor.model import CodeUnit, Window
 from auditor.progress import Progress
 from auditor.search.store import FileState, FileUnits, SearchIndex
+from auditor.search.summary import summary
 from auditor.select import path_filter
 
 BATCH_WINDOWS = 2048  # windows embedded and written per transaction: a long build keeps progress
@@ -40,7 +42,7 @@ class RefreshStats:
 class _Parsed:
     path: str
     state: FileState
-    units: list[tuple[CodeUnit, list[Window]]]
+    units: list[tuple[CodeUnit, list[Window], str | None]]  # a unit, its windows, its summary
 
 
 def _candidates(root: Path, config: Config) -> list[str]:
@@ -59,7 +61,8 @@ def _parse(path: str, data: bytes, state: FileState, config: Config) -> _Parsed:
         return entry  # remembered with no units, so it is not read again until it changes
     units, _ = extract.extract_units(path, extract.decode(data), language)
     entry.units = [
-        (u, extract.windows(u, config.window_lines, config.window_overlap)) for u in units
+        (u, extract.windows(u, config.window_lines, config.window_overlap), summary(u))
+        for u in units
     ]
     return entry
 
@@ -98,7 +101,7 @@ def refresh(
         else:
             parsed.append(_parse(name, data, state, config))
     removed = sorted(set(known) - present)
-    total = sum(len(ws) for p in parsed for _, ws in p.units)
+    total = sum(_texts(p) for p in parsed)
     progress = Progress("indexing", total, config.progress)
     embedded = changed = 0
     try:
@@ -120,22 +123,31 @@ def _batches(parsed: Sequence[_Parsed]) -> list[list[_Parsed]]:
             batches.append([])
             size = 0
         batches[-1].append(entry)
-        size += sum(len(ws) for _, ws in entry.units)
+        size += _texts(entry)
     return [b for b in batches if b]
+
+
+def _texts(entry: _Parsed) -> int:
+    return sum(len(ws) + (s is not None) for _, ws, s in entry.units)
 
 
 def _embed(
     batch: Sequence[_Parsed], embedder: Embedder, cache: VectorCache, progress: Progress
 ) -> tuple[list[FileUnits], int]:
-    texts = [w.text for entry in batch for _, ws in entry.units for w in ws]
+    texts: list[str] = []
+    for entry in batch:
+        for _, ws, text in entry.units:
+            texts += [w.text for w in ws] + ([text] if text is not None else [])
     vectors, computed = embed_cached(embedder, cache, texts, progress=progress)
     out: list[FileUnits] = []
     row = 0
     for entry in batch:
         units = []
-        for unit, ws in entry.units:
+        for unit, ws, text in entry.units:
             spans = tuple((w.start_line, w.end_line) for w in ws)
-            units.append((unit, spans, vectors[row : row + len(ws)]))
-            row += len(ws)
+            end = row + len(ws)
+            vector = vectors[end] if text is not None else None
+            units.append((unit, spans, vectors[row:end], vector))
+            row = end + (text is not None)
         out.append(FileUnits(entry.path, entry.state, tuple(units)))
     return out, computed

@@ -70,7 +70,8 @@ def refresh_after_scan(
 ) -> list[str]:
     """Bring the search index up to date after a full audit; problems become warnings.
 
-    The audit has just embedded every window, so this reads files and writes rows only.
+    The audit has just embedded every window, so this reads files, embeds the functions'
+    summaries it has not seen (short texts) and writes rows.
     """
     warnings: list[str] = []
     embedder = make_embedder()

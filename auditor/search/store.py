@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
-import os
 import re
 import sqlite3
 import time
@@ -25,9 +24,12 @@ import numpy as np
 
 from auditor.embed.base import Vectors
 from auditor.model import AuditorError, CodeUnit
+from auditor.search import snapshot
+from auditor.search.filters import Filters
 from auditor.search.lexical import COLUMN_WEIGHTS, fts_columns, stems, words
 
-FORMAT = "auditor-search/3"  # 3: the FTS table has a docstring column
+# 3: the FTS table has a docstring column; 4: function summaries; 5: plurals in terms' stems
+FORMAT = "auditor-search/5"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)",
@@ -41,6 +43,7 @@ _SCHEMA = (
     " id INTEGER PRIMARY KEY, unit_id INTEGER NOT NULL, start_line INTEGER, end_line INTEGER,"
     " vector BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS windows_unit ON windows (unit_id)",
+    "CREATE TABLE IF NOT EXISTS summaries (unit_id INTEGER PRIMARY KEY, vector BLOB NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5("
     " name, doc, body, tokenize='porter unicode61')",
 )
@@ -63,11 +66,12 @@ class FileState:
 
 @dataclass(frozen=True)
 class FileUnits:
-    """A file's new content as the index keeps it: units, each with its windows' vectors."""
+    """A file's new content as the index keeps it: units, each with its windows' vectors and
+    its summary's vector (search/summary.py; None for module-level code)."""
 
     path: str
     state: FileState
-    units: tuple[tuple[CodeUnit, tuple[tuple[int, int], ...], Vectors], ...]
+    units: tuple[tuple[CodeUnit, tuple[tuple[int, int], ...], Vectors, Vectors | None], ...]
 
 
 @dataclass(frozen=True)
@@ -81,36 +85,6 @@ class UnitRow:
     end_line: int
     text: str
     terms: str  # the unit's distinct word stems, space-separated (see rank.coverage)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which units a query may return (empty: all)."""
-
-    languages: tuple[str, ...] = ()
-    kind: str = ""  # "function" (methods too) or "module"
-    paths: tuple[str, ...] = ()  # repository-relative prefixes
-
-    def __bool__(self) -> bool:
-        return bool(self.languages or self.kind or self.paths)
-
-    def where(self) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.languages:
-            clauses.append(f"u.language IN ({','.join('?' * len(self.languages))})")
-            params += self.languages
-        if self.kind == "module":
-            clauses.append("u.kind = 'module'")
-        elif self.kind == "function":
-            clauses.append("u.kind != 'module'")
-        if self.paths:
-            ors = []
-            for prefix in (p.rstrip("/") for p in self.paths):
-                ors.append("(u.path = ? OR substr(u.path, 1, ?) = ?)")
-                params += [prefix, len(prefix) + 1, prefix + "/"]
-            clauses.append(f"({' OR '.join(ors)})")
-        return (" AND ".join(clauses) or "1"), params
 
 
 class SearchIndex:
@@ -210,21 +184,25 @@ class SearchIndex:
         row = self._connect().execute("SELECT value FROM meta WHERE name='generation'").fetchone()
         return int(row[0]) if row else 0
 
-    def vectors(self) -> tuple[int, np.ndarray, Vectors]:
-        """The generation, and every window's unit id and vector, ordered by unit id.
+    def vectors(self, summaries: bool = True) -> tuple[int, np.ndarray, Vectors]:
+        """The generation, and every window's (and summary's) unit id and vector, by unit id.
 
-        A unit's windows are adjacent. Read in one transaction, so the generation is the
+        A unit's vectors are adjacent. Read in one transaction, so the generation is the
         one the vectors belong to; kept as two .npy files per generation beside the index,
         which later runs memory-map instead of reading every row again.
         """
         db = self._connect()
+        variant = "all" if summaries else "code"
+        query = "SELECT unit_id, vector FROM windows"
+        if summaries:
+            query += " UNION ALL SELECT unit_id, vector FROM summaries"
         db.execute("BEGIN")
         try:
             generation = self.generation()
-            snapshot = self._snapshot(generation)
-            if snapshot is not None:
-                return generation, *snapshot
-            rows = db.execute("SELECT unit_id, vector FROM windows ORDER BY unit_id").fetchall()
+            found = snapshot.load(self.path, generation, variant)
+            if found is not None:
+                return generation, *found
+            rows = db.execute(f"{query} ORDER BY unit_id").fetchall()
         finally:
             db.execute("COMMIT")
         if not rows:
@@ -232,37 +210,8 @@ class SearchIndex:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
         matrix = matrix.reshape(len(rows), -1)
-        self._save_snapshot(generation, ids, matrix)
+        snapshot.save(self.path, generation, variant, ids, matrix)
         return generation, ids, matrix
-
-    def _snapshot_files(self, generation: int) -> tuple[Path, Path]:
-        stem = f"{self.path.name}.g{generation}"
-        return self.path.with_name(f"{stem}.units.npy"), self.path.with_name(f"{stem}.vectors.npy")
-
-    def _snapshot(self, generation: int) -> tuple[np.ndarray, Vectors] | None:
-        units, vectors = self._snapshot_files(generation)
-        try:
-            ids = np.load(units, mmap_mode="r")
-            matrix = np.load(vectors, mmap_mode="r")
-        except (OSError, ValueError):
-            return None
-        if ids.ndim != 1 or matrix.ndim != 2 or len(ids) != len(matrix):
-            return None
-        return np.asarray(ids), matrix
-
-    def _save_snapshot(self, generation: int, ids: np.ndarray, matrix: Vectors) -> None:
-        for old in self.path.parent.glob(f"{self.path.name}.g*.npy"):
-            with contextlib.suppress(OSError):
-                old.unlink()
-        for target, array in zip(self._snapshot_files(generation), (ids, matrix), strict=True):
-            partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-            try:
-                with partial.open("wb") as handle:
-                    np.save(handle, array)
-                partial.replace(target)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    partial.unlink()
 
     def allowed(self, filters: Filters) -> set[int]:
         where, params = filters.where()
@@ -324,6 +273,7 @@ class SearchIndex:
             "files_with_units": one("SELECT COUNT(DISTINCT path) FROM units"),
             "units": one("SELECT COUNT(*) FROM units"),
             "windows": one("SELECT COUNT(*) FROM windows"),
+            "summaries": one("SELECT COUNT(*) FROM summaries"),
             "languages": languages,
             "bytes": size,
             "generation": self.generation(),
@@ -373,6 +323,7 @@ class SearchIndex:
     def _drop(db: sqlite3.Connection, path: str) -> None:
         ids = [r[0] for r in db.execute("SELECT id FROM units WHERE path = ?", (path,))]
         db.executemany("DELETE FROM windows WHERE unit_id = ?", [(i,) for i in ids])
+        db.executemany("DELETE FROM summaries WHERE unit_id = ?", [(i,) for i in ids])
         db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
         db.execute("DELETE FROM units WHERE path = ?", (path,))
         db.execute("DELETE FROM files WHERE path = ?", (path,))
@@ -385,7 +336,7 @@ class SearchIndex:
             (entry.path, state.size, state.mtime_ns, state.digest),
         )
         path_words = " ".join(words(entry.path))
-        for unit, spans, vectors in entry.units:
+        for unit, spans, vectors, summary in entry.units:
             body = words(unit.text)
             cursor = db.execute(
                 "INSERT INTO units (path, qualname, kind, language, start_line, end_line, hash,"
@@ -410,6 +361,11 @@ class SearchIndex:
                     for (start, end), vector in zip(spans, vectors, strict=True)
                 ],
             )
+            if summary is not None:
+                db.execute(
+                    "INSERT INTO summaries VALUES (?, ?)",
+                    (unit_id, np.asarray(summary, dtype=np.float32).tobytes()),
+                )
             db.execute(
                 "INSERT INTO fts (rowid, name, doc, body) VALUES (?, ?, ?, ?)",
                 (unit_id, *fts_columns(unit, path_words, body)),

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from auditor.embed.base import Vectors
-from auditor.search.store import Filters, SearchIndex
+from auditor.search.filters import Filters
+from auditor.search.store import SearchIndex
 from auditor.search.vectors import VectorTable
 
 QUANTILES = (1.0, 0.999, 0.99, 0.95, 0.9, 0.5)

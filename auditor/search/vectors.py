@@ -14,6 +14,7 @@ vectors are a graph's worst case, where every neighbour is nearly as far as any 
 from __future__ import annotations
 
 import contextlib
+import glob
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,18 +78,22 @@ def build_graph(matrix: Vectors) -> Index:
     return graph
 
 
-def graph_table(stem: Path, generation: int, unit_ids: np.ndarray, matrix: Vectors) -> VectorTable:
-    """A table searched through the graph saved for ``generation``, building it if missing."""
+def graph_table(
+    stem: Path, generation: int, tag: str, unit_ids: np.ndarray, matrix: Vectors
+) -> VectorTable:
+    """A table searched through the graph saved as ``tag`` (a variant of ``generation``),
+    building it if missing; other generations' graphs are deleted."""
     from usearch.index import Index
 
-    graph_file = stem.with_name(f"{stem.name}.g{generation}.usearch")
+    graph_file = stem.with_name(f"{stem.name}.g{tag}.usearch")
     if graph_file.exists():
         with contextlib.suppress(Exception):  # a damaged graph file is simply rebuilt
             return VectorTable(unit_ids, matrix, Index.restore(str(graph_file), view=True))
     graph = build_graph(matrix)
-    for old in stem.parent.glob(f"{stem.name}.g*.usearch"):
-        with contextlib.suppress(OSError):
-            old.unlink()
+    for old in stem.parent.glob(f"{glob.escape(stem.name)}.g*.usearch"):
+        if not old.name.startswith(f"{stem.name}.g{generation}."):
+            with contextlib.suppress(OSError):
+                old.unlink()
     partial = graph_file.with_suffix(".partial")
     graph.save(str(partial))
     partial.replace(graph_file)
