@@ -205,3 +205,119 @@ def test_a_session_id_assigned_from_math_random() -> None:
         )
         == []
     )
+
+
+# -- part F ------------------------------------------------------------------------------------
+
+
+def test_a_token_after_its_scheme_is_still_the_token() -> None:
+    code = """
+        class F {
+            protected void filter(HttpServletRequest request) {
+                String header = request.getHeader("Authorization");
+                if (header == null || !header.startsWith("Bearer ")) {
+                    return;
+                }
+                String bearer = header.substring(7);
+                LOG.warn("Rejected bearer token " + bearer);
+                LOG.warn("Rejected token " + bearer.substring(0, 6) + "...");
+            }
+        }
+    """
+    assert found("sensitive-data-in-logs", code, "java") == [8]
+
+
+def test_the_last_four_digits_and_the_logging_context() -> None:
+    code = """
+        class P {
+            public Receipt charge(String cardNumber, long cents) {
+                String lastFour = cardNumber.substring(cardNumber.length() - 4);
+                log.info("charging {} to card ending {}", cents, lastFour);
+                MDC.put("partnerKey", props.getApiKey());
+                return gateway.charge(cardNumber, cents);
+            }
+        }
+    """
+    assert found("sensitive-data-in-logs", code, "java") == [5]
+
+
+def test_destructured_fields_are_judged_by_their_names() -> None:
+    code = """
+        router.post('/signup', async (req, res) => {
+          const { email, password } = req.body;
+          console.log('new signup: ' + email + ' (password: ***)');
+          console.log('signup ' + email + ' ' + password);
+        });
+    """
+    assert found("sensitive-data-in-logs", code, "javascript") == [4]
+
+
+def test_session_ids_are_credentials_and_redacted_headers_are_not() -> None:
+    session = """
+        export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+          const sessionId = req.cookies['sid'];
+          console.warn(`unknown session id ${sessionId}`);
+        }
+    """
+    assert found("sensitive-data-in-logs", session, "tsx") == [3]
+    redacted = """
+        def __call__(self, request):
+            headers = {
+                k: ("[REDACTED]" if k.lower() in SENSITIVE_HEADERS else v)
+                for k, v in request.headers.items()
+            }
+            self.log.info("incoming request", extra={"headers": headers})
+    """
+    assert found("sensitive-data-in-logs", redacted) == []
+    assert found("sensitive-data-in-logs", redacted.replace('"[REDACTED]" if', "v if")) == [6]
+
+
+def test_a_prefix_check_cleans_a_path_not_a_shell_line() -> None:
+    shell = """
+        export default function handler(req: NextApiRequest, res: NextApiResponse) {
+          const url = typeof req.query.url === 'string' ? req.query.url : '';
+          if (!url.startsWith('https://')) {
+            return res.status(400).end();
+          }
+          execSync(`chromium --headless --screenshot=/tmp/x.png "${url}"`);
+        }
+    """
+    path = """
+        router.get('/f', (req, res) => {
+          const target = path.resolve(ROOT, String(req.query.name));
+          if (!target.startsWith(ROOT + path.sep)) {
+            return res.status(400).end();
+          }
+          fs.createReadStream(target).pipe(res);
+        });
+    """
+    assert found("command-injection", shell, "tsx") == [6]
+    assert found("path-traversal", path, "javascript") == []
+
+
+def test_a_jax_rs_entity_parameter_is_the_request_body() -> None:
+    code = """
+        class ScriptResource {
+            @POST
+            @Path("/run")
+            public Response run(String body, @QueryParam("lang") String lang) {
+                ScriptEngine engine = manager.getEngineByName("nashorn");
+                return Response.ok(String.valueOf(engine.eval(body))).build();
+            }
+        }
+    """
+    assert found("code-injection", code, "java") == [6]
+    assert found("code-injection", code.replace("@POST", "@GET"), "java") == []
+
+
+def test_json_written_by_jackson_is_not_html() -> None:
+    code = """
+        class R extends HttpServlet {
+            protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+                String column = req.getParameter("column");
+                resp.getWriter().write(mapper.writeValueAsString(Map.of("column", column)));
+                resp.getWriter().write("<p>" + column + "</p>");
+            }
+        }
+    """
+    assert found("xss", code, "java") == [5]

@@ -24,6 +24,7 @@ _CASE_KINDS = frozenset({"expression_case", "default_case", "type_case"})
 
 class BranchMixin:
     t: Table
+    p: Any  # taint.Places
 
     def expr(self, node: Node, st: State) -> Val:
         raise NotImplementedError
@@ -45,7 +46,9 @@ class BranchMixin:
             assert cur is not None
             value = self.expr(cond, cur) if cond is not None else NOTHING
             no_guards: tuple[set[str], set[str]] = (set(), set())
-            when_true, when_false = fold.guards(self.t, cond) if cond is not None else no_guards
+            when_true, when_false = (
+                fold.guards(self.t, cond, self.p.prefix_guards) if cond is not None else no_guards
+            )
             if value.const is not None and not value.tainted and not value.const:
                 self.sanitize(cur, when_false)
                 continue
@@ -83,6 +86,8 @@ class BranchMixin:
         return branches, else_body
 
     def sanitize(self, st: State, names: set[str]) -> None:
+        if self.p.name_source is not None:
+            return  # a secret that passed a check (`header.startsWith("Bearer ")`) is still one
         for name in names:
             st[name] = CHECKED
 

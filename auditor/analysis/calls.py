@@ -174,6 +174,8 @@ class CallMixin:
                 name = child.field("value") if child.kind() == "pair_pattern" else child
                 key = child.field("key") if child.kind() == "pair_pattern" else child
                 looked = value.keys.get((key.text(),)) if value.keys is not None else None
+                if looked is None and self.p.name_source is not None and key is not None:
+                    looked = self.named_part(value, key.text(), child)  # { email, password }
                 if name is not None:
                     self.assign(name, looked or union(value), st, at)
         else:

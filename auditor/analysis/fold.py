@@ -47,6 +47,7 @@ _CONTAINMENT = re.compile(
     r"(_?(dir|directory|root|base|folder))?"
 )
 _CHECK_METHODS = _ARGUMENT_CHECKS | _RECEIVER_CHECKS
+_PREFIX_CHECKS = frozenset({"startsWith", "startswith", "is_relative_to", "HasPrefix"})
 
 
 def number(text: str) -> int | float | None:
@@ -157,15 +158,17 @@ def _name(node: Node) -> str | None:
     return None
 
 
-def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
-    """Names that hold an allow-listed or constant value when ``cond`` is true / false."""
+def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set[str]]:
+    """Names that hold an allow-listed or constant value when ``cond`` is true / false
+    (``prefix``: a startswith check counts, as it does for a path under a root or a URL's
+    scheme, not for text that is spliced into SQL or a shell line)."""
     node = _inner(cond)
     kind = node.kind()
     children = node.named_children()
     if kind in ("not_operator", "unary_expression") and children:
         text = node.text().lstrip()
         if text.startswith(("!", "not")):
-            when_true, when_false = guards(table, children[-1])
+            when_true, when_false = guards(table, children[-1], prefix)
             return when_false, when_true
         return set(), set()
     if len(children) == 2 and kind in (
@@ -175,7 +178,8 @@ def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
     ):
         op = operator(node, children)
         if op in ("and", "&&", "or", "||"):
-            (lt, lf), (rt, rf) = guards(table, children[0]), guards(table, children[1])
+            lt, lf = guards(table, children[0], prefix)
+            rt, rf = guards(table, children[1], prefix)
             return (lt | rt, lf & rf) if op in ("and", "&&") else (lt & rt, lf | rf)
         left, right = children
         if op in ("in", "not in"):
@@ -197,11 +201,11 @@ def guards(table: Table, cond: Node) -> tuple[set[str], set[str]]:
             return ({name}, set()) if op in ("==", "===") else (set(), {name})
         return set(), set()
     if kind in table.calls:
-        return _check_call(node), set()
+        return _check_call(node, prefix), set()
     return set(), set()
 
 
-def _check_call(node: Node) -> set[str]:
+def _check_call(node: Node, prefix: bool = True) -> set[str]:
     """``ALLOWED.contains(x)``, ``x.isdigit()``, ``re.fullmatch(P, x)``: the checked name."""
     function = node.field("function") or node.field("name")
     if function is None:
@@ -209,6 +213,8 @@ def _check_call(node: Node) -> set[str]:
     method = function.text().rsplit(".", 1)[-1]
     containment = _CONTAINMENT.fullmatch(method) is not None
     if method not in _CHECK_METHODS and not containment:
+        return set()
+    if not prefix and method in _PREFIX_CHECKS:
         return set()
     receiver = node.field("object")
     if receiver is None and function.kind() in ("attribute", "member_expression"):

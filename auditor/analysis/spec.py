@@ -49,10 +49,15 @@ class TaintSpec:
     parameters: bool = False
     names: str = ""  # regex over one identifier / key: names that say they hold a secret
     numbers_clean: bool = False  # the `numeric` sanitizers apply: typed numbers carry no text
+    prefix_guards: bool = False  # `prefix`: a startswith check cleans (a path under a root)
 
     def places(self, tree: object, text: str = "") -> Places:
         """Sinks first: a unit without one needs no sources, sanitizers or walk (most units)."""
-        found = Places(parameters=self.parameters, numbers_clean=self.numbers_clean)
+        found = Places(
+            parameters=self.parameters,
+            numbers_clean=self.numbers_clean,
+            prefix_guards=self.prefix_guards,
+        )
         only_sources = not self.parameters and not self.names
         sources: list[tuple[StructPattern, list[object]]] | None = None
         if only_sources:
@@ -194,6 +199,8 @@ def load_taint(
             here = f"{where}.{part}[{index}]"
             if part == "sources" and item == "parameters":
                 parameters = True
+            elif part == "sanitizers" and item == "prefix":
+                pass  # a flag (see prefix_guards), not patterns
             elif isinstance(item, str) and item in table:
                 out += table[item]
             elif isinstance(item, str) and item.isidentifier() and item.islower():
@@ -220,7 +227,8 @@ def load_taint(
     if not sinks:
         raise AuditorError(f"{where}.sinks: at least one sink pattern is needed")
     numbers_clean = "numeric" in (value.get("sanitizers") or [])
-    return TaintSpec(sources, sanitizers, sinks, parameters, names, numbers_clean)
+    prefix = "prefix" in (value.get("sanitizers") or [])
+    return TaintSpec(sources, sanitizers, sinks, parameters, names, numbers_clean, prefix)
 
 
 def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:

@@ -85,6 +85,7 @@ class Places:
     parameters: bool = False  # a function's parameters are sources
     name_source: Callable[[str], bool] | None = None  # a name that says what it holds
     numbers_clean: bool = False  # a number carries no text (injection rules), vs. randomness
+    prefix_guards: bool = False  # `if not p.startswith(root): raise` cleans p (paths, URLs)
 
 
 @dataclass(frozen=True)
