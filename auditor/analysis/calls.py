@@ -5,47 +5,29 @@ A mixin so that taint.py stays about control flow; both read the same language t
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from auditor.analysis import fold
+from auditor.analysis.callnames import (
+    CONST_STRING_METHODS,
+    CONSTANT_KEY,
+    GO_FORMATS,
+    GO_READS,
+    LOOKUPS,
+    MAP_TYPES,
+    NOT_A_GETTER,
+    NUMBER_VERBS,
+    PRESERVING,
+    RESETS,
+    VERB,
+)
 from auditor.analysis.languages import Table
 from auditor.analysis.values import NOTHING, Const, Flow, Step, Val, literal_of, union
 
 Node = Any
 State = dict[str, Val]
 
-_CONST_STRING_METHODS: dict[str, Callable[[str, list[Any]], Const]] = {
-    "charAt": lambda s, a: s[a[0]] if isinstance(a[0], int) and -len(s) <= a[0] < len(s) else None,
-    "substring": lambda s, a: (
-        s[a[0] : a[1] if len(a) > 1 else None] if all(isinstance(x, int) for x in a) else None
-    ),
-    "toUpperCase": lambda s, a: s.upper(),
-    "toLowerCase": lambda s, a: s.lower(),
-    "upper": lambda s, a: s.upper(),
-    "lower": lambda s, a: s.lower(),
-    "strip": lambda s, a: s.strip() if not a else None,
-    "trim": lambda s, a: s.strip(),
-}
-# With a rule about what names hold (a password), a call's result holds an argument only when
-# the call passes its text on; a payment gateway's receipt holds no card number.
-_PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", "valueOf",
-                         "toString", "concat", "encode", "decode", "b64encode", "urlencode",
-                         "dict", "vars", "list", "tuple", "String", "format_map", "Sprintf",
-                         "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
-                         "replace", "copy", "to_dict", "model_dump", "json",
-                         "getBytes"})  # fmt: skip
-# X_TRACE_ID, HttpHeaders.AUTHORIZATION: a constant named for the key it holds
-_CONSTANT_KEY = re.compile(r"(?:[A-Z]\w*\.)*([A-Z][A-Z0-9_]*[A-Z0-9])")
-_LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
-                      # Go: net/http, gin, echo read one named value
-                      "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
-                      "DefaultQuery", "QueryParam", "Param", "GetHeader", "Cookie", "Values",
-                      "LookupEnv"})  # fmt: skip
-_RESETS = frozenset({"setLength", "clear", "removeAll"})
-_MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
 _COMPREHENSIONS = frozenset(
     {"list_comprehension", "generator_expression", "set_comprehension", "dictionary_comprehension"}
 )
@@ -54,13 +36,6 @@ _COMPREHENSIONS = frozenset(
 def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-# changePassword(user, old, new) returns whether it worked, not a password: verbs that check,
-# change or send a secret do not hand it back (a name source only for getters and makers).
-_NOT_A_GETTER = ("verify", "check", "is", "has", "change", "set", "update", "reset", "save",
-                 "store", "send", "rotate", "matches", "compare", "validate", "clear", "delete",
-                 "remove", "revoke", "expire", "invalidate")  # fmt: skip
 
 
 class CallMixin:
@@ -242,8 +217,8 @@ class CallMixin:
             mapped = self._mapped(arg_nodes[0], self.expr(receiver, st), st)
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
-        if self.p.numbers_clean and self.t.sg_language == "go" and name in _GO_FORMATS:
-            args = _numbers_formatted(args, _GO_FORMATS[name])
+        if self.p.numbers_clean and self.t.sg_language == "go" and name in GO_FORMATS:
+            args = _numbers_formatted(args, GO_FORMATS[name])
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
@@ -254,10 +229,10 @@ class CallMixin:
             receiver is not None and name in t.clean_methods
         ):
             return NOTHING
-        if isinstance(recv.const, str) and name in _CONST_STRING_METHODS and not recv.tainted:
+        if isinstance(recv.const, str) and name in CONST_STRING_METHODS and not recv.tainted:
             consts = [a.const for a in args]
             if all(c is not None for c in consts):
-                return Val(const=_CONST_STRING_METHODS[name](recv.const, consts))
+                return Val(const=CONST_STRING_METHODS[name](recv.const, consts))
         rname = receiver.text() if receiver is not None else ""
         base = st.get(rname) if rname else None
         if base is not None and (base.keys is not None or base.items is not None):
@@ -265,28 +240,28 @@ class CallMixin:
             if handled is not None:
                 return handled
         key = args[0].const if args else None
-        constant = _CONSTANT_KEY.fullmatch(arg_nodes[0].text()) if arg_nodes else None
+        constant = CONSTANT_KEY.fullmatch(arg_nodes[0].text()) if arg_nodes else None
         if key is None and constant is not None:
             key = constant.group(1)  # headers.get(X_TRACE_ID): judged by the constant's name
         if self.p.name_source is not None:
             if (
                 isinstance(key, str)
                 and receiver is not None
-                and (name in t.getters or name.startswith(("get", "Get")) or name in _LOOKUPS)
+                and (name in t.getters or name.startswith(("get", "Get")) or name in LOOKUPS)
             ):
                 return self.named_part(recv, key, node)  # request.getHeader("Authorization")
-            if self.p.name_source(name) and not name.startswith(_NOT_A_GETTER):
+            if self.p.name_source(name) and not name.startswith(NOT_A_GETTER):
                 line = node.range().start.line  # signAccessToken(user.id): a token
                 return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         if name in t.getters and receiver is not None:
             return union(recv, *args[1:])  # a lookup yields the container's value, not the key
-        if name in _RESETS and receiver is not None and not any(a.tainted for a in args):
+        if name in RESETS and receiver is not None and not any(a.tainted for a in args):
             root = self._chain_root(receiver)  # sb.setLength(0): what was appended is gone
             st[root] = Val(items=()) if (base and base.items is not None) else Val(const="")
             return NOTHING
         if name in t.mutators and receiver is not None:
             self._mutate(node, self._chain_root(receiver), args, st)
-        if self.p.name_source is not None and name not in _PRESERVING:
+        if self.p.name_source is not None and name not in PRESERVING:
             args = [Val(const=a.const, frag=a.frag) for a in args]  # charge(card) is no card
         result = union(recv, *args)
         if result.tainted and (recv.textual or any(a.textual for a in args)):
@@ -322,7 +297,7 @@ class CallMixin:
         ``fmt.Fprintf(&buf, "...%s", name)``, ``c.ShouldBindJSON(&form)``."""
         arguments = node.field("arguments")
         function = node.field("function")
-        reads = function is not None and function.text().rsplit(".", 1)[-1] in _GO_READS
+        reads = function is not None and function.text().rsplit(".", 1)[-1] in GO_READS
         for arg in arguments.named_children() if arguments is not None else []:
             target = arg if reads and arg.kind() in self.t.identifiers else None
             if arg.kind() == "unary_expression" and arg.text().startswith("&"):
@@ -419,10 +394,6 @@ class CallMixin:
 
 # Go: calls that fill a byte slice they are given (rand.Read(buf), io.ReadFull(r.Body, buf)),
 # and formatting calls (name -> index of the format): a value printed with %d carries no text.
-_GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
-_GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}
-_VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
-_NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")
 
 
 def _numbers_formatted(args: list[Val], at: int) -> list[Val]:
@@ -430,11 +401,11 @@ def _numbers_formatted(args: list[Val], at: int) -> list[Val]:
     form = args[at].const if len(args) > at else None
     if not isinstance(form, str) or "%[" in form:
         return args
-    verbs = [m.group(4) for m in _VERB.finditer(form) if m.group(4) != "%"]
+    verbs = [m.group(4) for m in VERB.finditer(form) if m.group(4) != "%"]
     out = list(args)
     for index, verb in enumerate(verbs):
         spot = at + 1 + index
-        if spot < len(out) and verb in _NUMBER_VERBS:
+        if spot < len(out) and verb in NUMBER_VERBS:
             out[spot] = Val(const=out[spot].const)
     return out
 
@@ -443,7 +414,7 @@ def _container(type_name: str, args: list[Val]) -> Val | None:
     base = type_name.split("<")[0].rsplit(".", 1)[-1]
     if args:
         return None
-    if any(word in base for word in _MAP_TYPES) or base == "dict":
+    if any(word in base for word in MAP_TYPES) or base == "dict":
         return Val(keys={})
     if base in ("list", "ArrayList", "LinkedList", "Vector", "ArrayDeque", "Stack", "Array"):
         return Val(items=())

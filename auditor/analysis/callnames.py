@@ -1,0 +1,52 @@
+"""The call vocabulary of the data-flow engine (calls.py): methods that fold on constant text,
+calls that pass their argument's text on, lookups by a named key, and the verbs that do not
+hand a secret back. Tables, not logic: calls.py reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from auditor.analysis.values import Const
+
+CONST_STRING_METHODS: dict[str, Callable[[str, list[Any]], Const]] = {
+    "charAt": lambda s, a: s[a[0]] if isinstance(a[0], int) and -len(s) <= a[0] < len(s) else None,
+    "substring": lambda s, a: (
+        s[a[0] : a[1] if len(a) > 1 else None] if all(isinstance(x, int) for x in a) else None
+    ),
+    "toUpperCase": lambda s, a: s.upper(),
+    "toLowerCase": lambda s, a: s.lower(),
+    "upper": lambda s, a: s.upper(),
+    "lower": lambda s, a: s.lower(),
+    "strip": lambda s, a: s.strip() if not a else None,
+    "trim": lambda s, a: s.strip(),
+}
+# With a rule about what names hold (a password), a call's result holds an argument only when
+# the call passes its text on; a payment gateway's receipt holds no card number.
+PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", "valueOf",
+                         "toString", "concat", "encode", "decode", "b64encode", "urlencode",
+                         "dict", "vars", "list", "tuple", "String", "format_map", "Sprintf",
+                         "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
+                         "replace", "copy", "to_dict", "model_dump", "json",
+                         "getBytes"})  # fmt: skip
+# X_TRACE_ID, HttpHeaders.AUTHORIZATION: a constant named for the key it holds
+CONSTANT_KEY = re.compile(r"(?:[A-Z]\w*\.)*([A-Z][A-Z0-9_]*[A-Z0-9])")
+LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
+                      # Go: net/http, gin, echo read one named value
+                      "FormValue", "PostFormValue", "PostForm", "DefaultPostForm", "Query",
+                      "DefaultQuery", "QueryParam", "Param", "GetHeader", "Cookie", "Values",
+                      "LookupEnv"})  # fmt: skip
+RESETS = frozenset({"setLength", "clear", "removeAll"})
+MAP_TYPES = ("Map", "Properties", "Hashtable", "dict", "Dictionary", "Object")
+# changePassword(user, old, new) returns whether it worked, not a password: verbs that check,
+# change or send a secret do not hand it back (a name source only for getters and makers).
+NOT_A_GETTER = ("verify", "check", "is", "has", "change", "set", "update", "reset", "save",
+                 "store", "send", "rotate", "matches", "compare", "validate", "clear", "delete",
+                 "remove", "revoke", "expire", "invalidate")  # fmt: skip
+
+GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
+GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}
+VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
+NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")
