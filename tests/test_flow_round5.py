@@ -321,3 +321,15 @@ def test_json_written_by_jackson_is_not_html() -> None:
         }
     """
     assert found("xss", code, "java") == [5]
+
+
+def test_use_memo_is_the_value_its_callback_returns() -> None:
+    purified = """
+        export function CommentItem({ comment }: { comment: Comment }) {
+          const rendered = useMemo(() => DOMPurify.sanitize(toHtml(comment.body)), [comment.body]);
+          return <div dangerouslySetInnerHTML={{ __html: rendered }} />;
+        }
+    """
+    raw = purified.replace("DOMPurify.sanitize(toHtml(comment.body))", "toHtml(comment.body)")
+    assert found("xss", purified, "tsx") == []
+    assert found("xss", raw, "tsx") == [3]

@@ -217,6 +217,10 @@ class CallMixin:
             mapped = self._mapped(arg_nodes[0], self.expr(receiver, st), st)
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
+        if name == "useMemo" and arg_nodes:
+            memo = self._mapped(arg_nodes[0], NOTHING, st)
+            if memo is not None:
+                return memo  # useMemo(() => sanitize(html), [html]): the callback's value
         if self.p.numbers_clean and self.t.sg_language == "go" and name in GO_FORMATS:
             args = _numbers_formatted(args, GO_FORMATS[name])
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
@@ -276,20 +280,22 @@ class CallMixin:
 
     def _mapped(self, callback: Node, element: Val, st: State) -> Val | None:
         """The value of ``xs.map(x => body)``: the body with ``x`` bound to an element (as
-        tainted as the array), when the callback is an arrow or lambda with an expression body."""
+        tainted as the array), when the callback is an arrow or lambda with an expression body
+        (one parameter, or none: ``useMemo(() => body, deps)``)."""
         if callback.kind() not in ("arrow_function", "lambda_expression"):
             return None
         params = callback.field("parameter") or callback.field("parameters")
         body = callback.field("body")
-        if params is None or body is None or body.kind() in ("statement_block", "block"):
+        if body is None or body.kind() in ("statement_block", "block"):
             return None
-        names = [params] if params.kind() == "identifier" else [
+        names = [] if params is None else [params] if params.kind() == "identifier" else [
             n for n in params.named_children() if n.kind() == "identifier"
         ]  # fmt: skip
-        if len(names) != 1:
+        if len(names) > 1 or (params is not None and params.named_children() and not names):
             return None
         inner = dict(st)
-        inner[names[0].text()] = element
+        if names:
+            inner[names[0].text()] = element
         return self.expr(body, inner)
 
     def fill_pointers(self, node: Node, result: Val, st: State) -> None:
