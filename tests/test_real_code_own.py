@@ -186,3 +186,18 @@ def test_test_inputs_beside_credential_words_are_not_secrets() -> None:
     assert values("""check(netrc_text, 'password', '\\xa1\\xa2')""") == []
     assert values('url = "https://api.example.org/v1?access_token=Ab3dE5fG7hJ9kL1m"') != []
     assert values('password = "Xk9#mQ2$vL"') == ["Xk9#mQ2$vL"]
+
+
+def test_a_mapping_named_keys_is_not_a_key() -> None:
+    keys = """
+        def test_max(data):
+            keys = dict((elem, random.randrange(50)) for elem in data)
+            return max(data, key=keys.__getitem__)
+    """
+    key = """
+        def make_key():
+            key = random.getrandbits(128)
+            return key
+    """
+    assert found("insecure-randomness", keys) == []
+    assert 2 in found("insecure-randomness", key)
