@@ -333,3 +333,68 @@ def test_use_memo_is_the_value_its_callback_returns() -> None:
     raw = purified.replace("DOMPurify.sanitize(toHtml(comment.body))", "toHtml(comment.body)")
     assert found("xss", purified, "tsx") == []
     assert found("xss", raw, "tsx") == [3]
+
+
+# -- part G ------------------------------------------------------------------------------------
+
+
+def test_destructuring_with_defaults_binds_every_name() -> None:
+    code = """
+        router.get('/preview', async (ctx) => {
+          const { title = 'Untitled', body: text = '' } = ctx.query;
+          const doc = ['<html><body>', `<h1>${title}</h1>`, '</body></html>'].join('\\n');
+          ctx.type = 'text/html';
+          ctx.body = doc;
+          ctx.body = `<p>${text}</p>`;
+        });
+    """
+    assert found("xss", code, "javascript") == [5, 6]
+
+
+def test_a_jinja_template_without_autoescape_is_an_xss_sink() -> None:
+    raw = """
+        @app.route("/notice")
+        def notice():
+            msg = request.args.get("msg")
+            env = jinja2.Environment(autoescape=False)
+            return env.from_string("<div>{{ message }}</div>").render(message=msg)
+    """
+    assert found("xss", raw) == [5]
+    assert found("xss", raw.replace("autoescape=False", "autoescape=True")) == []
+
+
+def test_an_uploads_client_name_is_a_source_and_multers_own_path_is_not() -> None:
+    named = """
+        router.post('/attachments', upload.single('file'), async (req, res) => {
+          const dest = path.join(dir, req.file.originalname);
+          await fs.promises.writeFile(dest, req.file.buffer);
+        });
+    """
+    own = """
+        router.post('/import', upload.single('file'), (req, res) => {
+          const source = fs.readFileSync(req.file.path, 'utf8');
+          fs.unlinkSync(req.file.path);
+        });
+    """
+    assert found("path-traversal", named, "javascript") == [3]
+    assert found("path-traversal", own, "javascript") == []
+
+
+def test_header_names_and_tax_ids() -> None:
+    names = """
+        class P {
+            public String fetch(String partnerId) throws Exception {
+                HttpRequest request = builder.header("X-Api-Key", apiKey).build();
+                LOG.fine(String.format("headers=%s", request.headers().map().keySet()));
+                LOG.fine(String.format("headers=%s", request.headers().map()));
+                return partnerId;
+            }
+        }
+    """
+    assert found("sensitive-data-in-logs", names, "java") == [5]
+    tax = """
+        def reject(submission):
+            tax_id = submission.tax_id
+            logger.error("malformed tax id %s", tax_id)
+    """
+    assert found("sensitive-data-in-logs", tax) == [3]

@@ -144,10 +144,14 @@ class CallMixin:
             for index, child in enumerate(targets):
                 part = items[index] if items is not None and len(items) == len(targets) else value
                 self.assign(child, union(part) if part.items or part.keys else part, st, at)
-        elif kind == "object_pattern":  # const { a, b: c } = req.body
+        elif kind == "object_pattern":  # const { a, b: c, d = 'x', e: f = '' } = req.body
             for child in target.named_children():
                 name = child.field("value") if child.kind() == "pair_pattern" else child
                 key = child.field("key") if child.kind() == "pair_pattern" else child
+                if child.kind() == "object_assignment_pattern":  # { title = 'Untitled' }
+                    name = key = child.named_children()[0] if child.named_children() else None
+                if name is not None and name.kind() == "assignment_pattern":  # { b: c = '' }
+                    name = name.field("left")
                 looked = value.keys.get((key.text(),)) if value.keys is not None else None
                 if looked is None and self.p.name_source is not None and key is not None:
                     looked = self.named_part(value, key.text(), child)  # { email, password }

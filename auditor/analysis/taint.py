@@ -217,9 +217,14 @@ class Engine(CallMixin, BranchMixin):
             elif pattern is not None:
                 # `function Card({ title, body: text })`: every name the pattern binds
                 names = [
-                    (n.field("value") or n) if n.kind() == "pair_pattern" else n
+                    _bound_name(n)
                     for n in pattern.named_children()
-                    if n.kind() in ("shorthand_property_identifier_pattern", "pair_pattern")
+                    if n.kind()
+                    in (
+                        "shorthand_property_identifier_pattern",
+                        "pair_pattern",
+                        "object_assignment_pattern",
+                    )
                 ]
             else:
                 names = [
@@ -576,3 +581,13 @@ REQUEST_OBJECTS = frozenset(
         "app",
     }
 )
+
+
+def _bound_name(node: Node) -> Node:
+    """The name one part of an object pattern binds: ``a``, ``b: c``, ``d = 1``, ``e: f = 1``."""
+    if node.kind() == "object_assignment_pattern" and node.named_children():
+        return node.named_children()[0]
+    if node.kind() == "pair_pattern":
+        value = node.field("value") or node
+        return value.field("left") or value if value.kind() == "assignment_pattern" else value
+    return node
