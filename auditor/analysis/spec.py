@@ -25,8 +25,9 @@ from pathlib import Path
 
 from auditor.analysis import patterns
 from auditor.analysis.languages import TABLES
+from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
-from auditor.analysis.taint import Engine, Hit, Places, SinkSpec, key_of
+from auditor.analysis.taint import Engine, Hit, Places, SinkSpec
 from auditor.model import AuditorError
 
 SOURCES_DIR = "_sources"

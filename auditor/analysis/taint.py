@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.analysis import fold
-from auditor.analysis.branches import BODY_KINDS, BranchMixin
+from auditor.analysis.branches import BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.languages import Table
+from auditor.analysis.params import ParamsMixin, key_of
 from auditor.analysis.values import (
     CHECKED,
     CLEAN,
@@ -47,11 +48,6 @@ from auditor.analysis.values import (
 Node = Any  # ast_grep_py.SgNode (untyped)
 Key = tuple[int, int, str]
 State = dict[str, Val]
-
-
-def key_of(node: Node) -> Key:
-    span = node.range()
-    return (span.start.index, span.end.index, node.kind())
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ class Hit:
     text: str  # the sink's code, for the path's last step
 
 
-class Engine(CallMixin, BranchMixin):
+class Engine(CallMixin, BranchMixin, ParamsMixin):
     def __init__(self, table: Table, places: Places) -> None:
         self.t = table
         self.p = places
@@ -170,77 +166,6 @@ class Engine(CallMixin, BranchMixin):
             return self.block(node, st)
         self.expr(node, st)
         return True
-
-    def function(self, node: Node, outer: State) -> None:
-        st = dict(outer)
-        params = node.field("parameters") or node.field("parameter")
-        holder = node.parent()
-        # A callback's parameters are what the API it is handed to passes in (an event, a
-        # promise's result), not the unit's caller's values: `.then((data) => ...)`.
-        callback = holder is not None and holder.kind() in ("arguments", "argument_list")
-        if params is not None and not callback:
-            for name, typed_text, child in self.parameter_names(params):
-                numeric = any(
-                    word in self.t.numeric_types or word in self.t.numbers or word in _BOOLS
-                    for word in typed_text
-                )
-                if numeric and self.p.numbers_clean:
-                    continue
-                # A route handler's parameter (a source pattern matched it: `@app.get(...)`'s
-                # function, `@RequestParam String q`) is the request's, not the caller's.
-                source = self.p.sources.get(key_of(child))
-                if source is not None:
-                    step = Step(child.range().start.line, f"request parameter {name}")
-                    st[name] = Val(frozenset({Flow(step, source)}))
-                elif self.p.parameters and not _CODE_PARAMETER.fullmatch(name):
-                    flow = Flow(Step(node.range().start.line, f"parameter {name}"), "parameter")
-                    st[name] = Val(frozenset({flow}))
-        body = node.field("body")
-        if body is not None:
-            if body.kind() in self.t.functions or body.kind() not in BODY_KINDS:
-                self.expr(body, st)  # an arrow function's expression body
-            else:
-                self.block(body, st)
-
-    def parameter_names(self, params: Node) -> list[tuple[str, list[str], Node]]:
-        """(name, words of its type and default, the parameter's node) of each parameter."""
-        out: list[tuple[str, list[str], Node]] = []
-        for child in params.named_children() if params.kind() != "identifier" else [params]:
-            kind = child.kind()
-            if kind not in self.t.parameters:
-                continue
-            pattern = next(
-                (n for n in (child, *child.named_children()) if n.kind() == "object_pattern"), None
-            )
-            if kind == "identifier":
-                names = [child]
-            elif pattern is not None:
-                # `function Card({ title, body: text })`: every name the pattern binds
-                names = [
-                    _bound_name(n)
-                    for n in pattern.named_children()
-                    if n.kind()
-                    in (
-                        "shorthand_property_identifier_pattern",
-                        "pair_pattern",
-                        "object_assignment_pattern",
-                    )
-                ]
-            else:
-                names = [
-                    n for n in child.named_children() if n.kind() == "identifier"
-                ] or child.find_all(kind="identifier")
-            if not names:
-                continue
-            types: list[str] = []
-            if kind in self.t.typed:
-                kinds = [n.kind() for n in child.named_children()]
-                types = [n.text() for n in child.named_children() if n is not names[0]]
-                types += kinds
-            # Go declares several names with one type: `func f(first, last string)`
-            every = names if self.t.sg_language == "go" or pattern is not None else names[:1]
-            out += [(n.text(), types, child) for n in every if n.text() not in REQUEST_OBJECTS]
-        return out
 
     # -- sinks -------------------------------------------------------------------------
 
@@ -497,13 +422,6 @@ SWITCHES = frozenset(
     {"switch_expression", "switch_statement", "expression_switch_statement",
      "type_switch_statement"}
 )  # fmt: skip
-# Parameters whose names say they hold a command line or an SQL statement are code the caller
-# writes (`def system(cmd)`, `def _run_sql(self, sql, params)`), not data built into the code's
-# own text: on the standard library, IPython and pip every such flow was a helper doing as asked.
-_CODE_PARAMETER = re.compile(
-    r"(?i)(\w+_)?(cmd|command|cmdline|cmd_?line|sql|stmt|statement|clause)|sql_\w+"
-)
-_BOOLS = frozenset({"true", "false"})
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
@@ -551,43 +469,3 @@ EXPRESSION_STATEMENTS = frozenset(
         "go_statement",
     }
 )
-# Parameters that hold the framework's request/response objects: their fields are sources only
-# where the shared source table says so (request.args is input, request.method is not).
-REQUEST_OBJECTS = frozenset(
-    {
-        "self",
-        "cls",
-        "this",
-        "request",
-        "req",
-        "res",
-        "response",
-        "ctx",
-        "context",
-        "resp",
-        "w",
-        "r",
-        "c",
-        "next",
-        "event",
-        "info",
-        "e",
-        "session",
-        "db",
-        "conn",
-        "cursor",
-        "logger",
-        "log",
-        "app",
-    }
-)
-
-
-def _bound_name(node: Node) -> Node:
-    """The name one part of an object pattern binds: ``a``, ``b: c``, ``d = 1``, ``e: f = 1``."""
-    if node.kind() == "object_assignment_pattern" and node.named_children():
-        return node.named_children()[0]
-    if node.kind() == "pair_pattern":
-        value = node.field("value") or node
-        return value.field("left") or value if value.kind() == "assignment_pattern" else value
-    return node

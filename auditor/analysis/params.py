@@ -1,0 +1,153 @@
+"""Where a function's parameters come from, for the data-flow engine (taint.py): the request
+(a route handler's parameters, matched by the shared source tables), the unit's caller (with
+``sources: [parameters]``), or the API a callback is handed to (neither).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditor.analysis.branches import BODY_KINDS
+from auditor.analysis.languages import Table
+from auditor.analysis.values import Flow, Step, Val
+
+Node = Any
+Key = tuple[int, int, str]
+State = dict[str, Val]
+
+
+def key_of(node: Node) -> Key:
+    span = node.range()
+    return (span.start.index, span.end.index, node.kind())
+
+
+# Parameters whose names say they hold a command line or an SQL statement are code the caller
+# writes (`def system(cmd)`, `def _run_sql(self, sql, params)`), not data built into the code's
+# own text: on the standard library, IPython and pip every such flow was a helper doing as asked.
+_CODE_PARAMETER = re.compile(
+    r"(?i)(\w+_)?(cmd|command|cmdline|cmd_?line|sql|stmt|statement|clause)|sql_\w+"
+)
+_BOOLS = frozenset({"true", "false"})
+# Parameters that hold the framework's request/response objects: their fields are sources only
+# where the shared source table says so (request.args is input, request.method is not).
+REQUEST_OBJECTS = frozenset(
+    {
+        "self",
+        "cls",
+        "this",
+        "request",
+        "req",
+        "res",
+        "response",
+        "ctx",
+        "context",
+        "resp",
+        "w",
+        "r",
+        "c",
+        "next",
+        "event",
+        "info",
+        "e",
+        "session",
+        "db",
+        "conn",
+        "cursor",
+        "logger",
+        "log",
+        "app",
+    }
+)
+
+
+class ParamsMixin:
+    t: Table
+    p: Any  # taint.Places
+
+    def block(self, node: Node, st: State) -> bool:
+        raise NotImplementedError
+
+    def expr(self, node: Node, st: State) -> Val:
+        raise NotImplementedError
+
+    def function(self, node: Node, outer: State) -> None:
+        st = dict(outer)
+        params = node.field("parameters") or node.field("parameter")
+        holder = node.parent()
+        # A callback's parameters are what the API it is handed to passes in (an event, a
+        # promise's result), not the unit's caller's values: `.then((data) => ...)`.
+        callback = holder is not None and holder.kind() in ("arguments", "argument_list")
+        if params is not None and not callback:
+            for name, typed_text, child in self.parameter_names(params):
+                numeric = any(
+                    word in self.t.numeric_types or word in self.t.numbers or word in _BOOLS
+                    for word in typed_text
+                )
+                if numeric and self.p.numbers_clean:
+                    continue
+                # A route handler's parameter (a source pattern matched it: `@app.get(...)`'s
+                # function, `@RequestParam String q`) is the request's, not the caller's.
+                source = self.p.sources.get(key_of(child))
+                if source is not None:
+                    step = Step(child.range().start.line, f"request parameter {name}")
+                    st[name] = Val(frozenset({Flow(step, source)}))
+                elif self.p.parameters and not _CODE_PARAMETER.fullmatch(name):
+                    flow = Flow(Step(node.range().start.line, f"parameter {name}"), "parameter")
+                    st[name] = Val(frozenset({flow}))
+        body = node.field("body")
+        if body is not None:
+            if body.kind() in self.t.functions or body.kind() not in BODY_KINDS:
+                self.expr(body, st)  # an arrow function's expression body
+            else:
+                self.block(body, st)
+
+    def parameter_names(self, params: Node) -> list[tuple[str, list[str], Node]]:
+        """(name, words of its type and default, the parameter's node) of each parameter."""
+        out: list[tuple[str, list[str], Node]] = []
+        for child in params.named_children() if params.kind() != "identifier" else [params]:
+            kind = child.kind()
+            if kind not in self.t.parameters:
+                continue
+            pattern = next(
+                (n for n in (child, *child.named_children()) if n.kind() == "object_pattern"), None
+            )
+            if kind == "identifier":
+                names = [child]
+            elif pattern is not None:
+                # `function Card({ title, body: text })`: every name the pattern binds
+                names = [
+                    _bound_name(n)
+                    for n in pattern.named_children()
+                    if n.kind()
+                    in (
+                        "shorthand_property_identifier_pattern",
+                        "pair_pattern",
+                        "object_assignment_pattern",
+                    )
+                ]
+            else:
+                names = [
+                    n for n in child.named_children() if n.kind() == "identifier"
+                ] or child.find_all(kind="identifier")
+            if not names:
+                continue
+            types: list[str] = []
+            if kind in self.t.typed:
+                kinds = [n.kind() for n in child.named_children()]
+                types = [n.text() for n in child.named_children() if n is not names[0]]
+                types += kinds
+            # Go declares several names with one type: `func f(first, last string)`
+            every = names if self.t.sg_language == "go" or pattern is not None else names[:1]
+            out += [(n.text(), types, child) for n in every if n.text() not in REQUEST_OBJECTS]
+        return out
+
+
+def _bound_name(node: Node) -> Node:
+    """The name one part of an object pattern binds: ``a``, ``b: c``, ``d = 1``, ``e: f = 1``."""
+    if node.kind() == "object_assignment_pattern" and node.named_children():
+        return node.named_children()[0]
+    if node.kind() == "pair_pattern":
+        value = node.field("value") or node
+        return value.field("left") or value if value.kind() == "assignment_pattern" else value
+    return node
