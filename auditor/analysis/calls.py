@@ -23,6 +23,7 @@ from auditor.analysis.callnames import (
     VERB,
 )
 from auditor.analysis.languages import Table
+from auditor.analysis.params import bound_name
 from auditor.analysis.values import NOTHING, Const, Flow, Step, Val, literal_of, union
 
 Node = Any
@@ -146,12 +147,8 @@ class CallMixin:
                 self.assign(child, union(part) if part.items or part.keys else part, st, at)
         elif kind == "object_pattern":  # const { a, b: c, d = 'x', e: f = '' } = req.body
             for child in target.named_children():
-                name = child.field("value") if child.kind() == "pair_pattern" else child
-                key = child.field("key") if child.kind() == "pair_pattern" else child
-                if child.kind() == "object_assignment_pattern":  # { title = 'Untitled' }
-                    name = key = child.named_children()[0] if child.named_children() else None
-                if name is not None and name.kind() == "assignment_pattern":  # { b: c = '' }
-                    name = name.field("left")
+                name = bound_name(child)
+                key = child.field("key") if child.kind() == "pair_pattern" else name
                 looked = value.keys.get((key.text(),)) if value.keys is not None else None
                 if looked is None and self.p.name_source is not None and key is not None:
                     looked = self.named_part(value, key.text(), child)  # { email, password }
@@ -217,8 +214,9 @@ class CallMixin:
         else:
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
+        recv = self.expr(receiver, st) if receiver is not None else NOTHING
         if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
-            mapped = self._mapped(arg_nodes[0], self.expr(receiver, st), st)
+            mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
         if name == "useMemo" and arg_nodes:
@@ -227,7 +225,6 @@ class CallMixin:
                 return memo  # useMemo(() => sanitize(html), [html]): the callback's value
         if self.p.numbers_clean and self.t.sg_language == "go" and name in GO_FORMATS:
             args = _numbers_formatted(args, GO_FORMATS[name])
-        recv = self.expr(receiver, st) if receiver is not None else NOTHING
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
             made = _container(name, args)

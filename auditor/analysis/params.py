@@ -117,7 +117,7 @@ class ParamsMixin:
             elif pattern is not None:
                 # `function Card({ title, body: text })`: every name the pattern binds
                 names = [
-                    _bound_name(n)
+                    bound_name(n)
                     for n in pattern.named_children()
                     if n.kind()
                     in (
@@ -143,7 +143,7 @@ class ParamsMixin:
         return out
 
 
-def _bound_name(node: Node) -> Node:
+def bound_name(node: Node) -> Node:
     """The name one part of an object pattern binds: ``a``, ``b: c``, ``d = 1``, ``e: f = 1``."""
     if node.kind() == "object_assignment_pattern" and node.named_children():
         return node.named_children()[0]

@@ -17,8 +17,6 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-_CURLY = ("jinja", "django", "nunjucks", "twig", "liquid")
-
 
 @dataclass(frozen=True)
 class TemplateSink:
@@ -27,35 +25,25 @@ class TemplateSink:
     text: str  # the template code of the sink (one line, shortened)
 
 
+# Extension -> the template syntaxes a file of it uses ("jinja" stands for every {{ }} / {% %}
+# language: Jinja2, Django, Nunjucks, Twig, Liquid).
+_BY_EXT = {
+    **dict.fromkeys(("jinja", "jinja2", "j2", "njk", "twig", "liquid", "djhtml"), ("jinja",)),
+    "ejs": ("ejs",),
+    **dict.fromkeys(("hbs", "handlebars", "mustache"), ("handlebars",)),
+    **dict.fromkeys(("pug", "jade"), ("pug",)),
+    "erb": ("erb",),  # also index.html.erb
+    **dict.fromkeys(("jsp", "jspx"), ("jsp",)),
+    "vue": ("vue",),
+}
+
+
 def flavours(path: str) -> tuple[str, ...]:
     """The template syntaxes a file may use, from its name."""
     name = posixpath.basename(path.replace("\\", "/")).lower()
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    by_ext = {
-        "jinja": _CURLY,
-        "jinja2": _CURLY,
-        "j2": _CURLY,
-        "njk": _CURLY,
-        "twig": _CURLY,
-        "liquid": _CURLY,
-        "djhtml": _CURLY,
-        "ejs": ("ejs",),
-        "hbs": ("handlebars",),
-        "handlebars": ("handlebars",),
-        "mustache": ("handlebars",),
-        "pug": ("pug",),
-        "jade": ("pug",),
-        "erb": ("erb",),
-        "jsp": ("jsp",),
-        "jspx": ("jsp",),
-        "vue": ("vue",),
-    }
-    if name.endswith((".html.erb", ".htm.erb")):
-        return ("erb",)
-    if ext in by_ext:
-        return by_ext[ext]
     # An .html file is a Jinja/Django, Handlebars, Thymeleaf or Vue/Angular template, or none.
-    return ("jinja", "handlebars", "thymeleaf", "vue")
+    return _BY_EXT.get(ext, ("jinja", "handlebars", "thymeleaf", "vue"))
 
 
 # -- comments -------------------------------------------------------------------------------
@@ -72,7 +60,7 @@ _COMMENTS = {
 
 def _blank(text: str, flavour: str) -> str:
     """The text with template comments replaced by spaces (lines kept)."""
-    regex = _COMMENTS.get("jinja" if flavour in _CURLY else flavour)
+    regex = _COMMENTS.get(flavour)
     if regex is None:
         return text
     return regex.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
@@ -207,12 +195,12 @@ def find_template_sinks(text: str, path: str) -> list[TemplateSink]:
         snippet = " ".join(code.split())
         found.setdefault(line, TemplateSink(line, what, snippet[:80]))
 
+    html = path.lower().endswith((".html", ".htm"))
     for flavour in flavours(path):
-        html = path.lower().endswith((".html", ".htm"))
         if flavour == "handlebars" and html and not _HANDLEBARS_BLOCKS.search(text):
             continue  # `{{{` in an HTML page (generated docs, code samples) is not a template
         clean = _blank(text, flavour)
-        for regex, what in _RULES.get("jinja" if flavour in _CURLY else flavour, ()):
+        for regex, what in _RULES.get(flavour, ()):
             for m in regex.finditer(clean):
                 expr = m.groupdict().get("e")
                 if expr is None or (_dynamic(expr) and "getContextPath()" not in expr):
@@ -225,7 +213,7 @@ def find_template_sinks(text: str, path: str) -> list[TemplateSink]:
                 in_tag_lib = ">" not in before and _TAGLIB.match(before) is not None
                 if not in_tag_lib and "fn:escapeXml" not in m.group("e"):
                     add(m.start(), "unescaped output", m.group(0))
-        expr = _EXPR.get("jinja" if flavour in _CURLY else flavour)
+        expr = _EXPR.get(flavour)
         if expr is None:
             continue
         for m in re.finditer(_URL_ATTR + expr, clean, re.S | re.I):
