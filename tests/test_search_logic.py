@@ -138,14 +138,22 @@ def test_a_units_score_is_its_best_window() -> None:
 
 
 def test_graph_search_finds_the_exact_neighbours() -> None:
+    # HNSW is approximate: a build (multi-threaded, so never twice the same) leaves about one
+    # node in 500 that no search reaches (0-4 of these 2,000 random rows; CI once drew row 10
+    # for a single query). So the graph is judged as users meet it, over many queries.
     data = unit_rows(2000)
     unit_ids = np.repeat(np.arange(1000), 2)
     exact = VectorTable(unit_ids, data)
     graph = VectorTable(unit_ids, data, build_graph(data))
-    query = data[10]
-    e_units, e_sims = exact.best(query)
-    g_units, g_sims = graph.best(query)
-    top_exact = e_units[np.argsort(-e_sims)[:5]].tolist()
-    top_graph = g_units[np.argsort(-g_sims)[:5]].tolist()
-    assert top_graph[0] == top_exact[0] == 5
-    assert len(set(top_exact) & set(top_graph)) >= 4
+    top1, overlap = 0, 0
+    rows = range(0, 2000, 10)
+    for row in rows:
+        e_units, e_sims = exact.best(data[row])
+        g_units, g_sims = graph.best(data[row])
+        top_exact = e_units[np.argsort(-e_sims)[:5]].tolist()
+        top_graph = g_units[np.argsort(-g_sims)[:5]].tolist()
+        assert top_exact[0] == row // 2
+        top1 += top_graph[0] == top_exact[0]
+        overlap += len(set(top_exact) & set(top_graph))
+    assert top1 >= 0.95 * len(rows)
+    assert overlap >= 0.9 * 5 * len(rows)
