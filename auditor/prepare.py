@@ -9,9 +9,11 @@ serial run gives: the same files, units, skips and confirmations, in the same or
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,7 +221,9 @@ def _analyse_all(
             workers, mp_context=context, initializer=_init, initargs=(list(rules),)
         ) as pool:
             jobs_ = [(p, max_file_bytes, confirm) for p in parts]
-            for part, done in zip(parts, pool.map(_work, jobs_), strict=True):
+            with _sigint_held():  # the workers start (inside map) with Ctrl-C held back
+                results = pool.map(_work, jobs_)
+            for part, done in zip(parts, results, strict=True):
                 outcomes += [(_restore(t, o)) for t, o in zip(part, done, strict=True)]
                 bar.advance(len(part))
     finally:
@@ -257,9 +261,40 @@ _RULES: list[Rule] = []
 
 def _init(rules: list[Rule]) -> None:
     _RULES[:] = rules
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    if signal.SIGINT in signal.sigpending():
+        # Ctrl-C came while this worker was starting (held back, see _sigint_held): it
+        # interrupts the worker's first run, as it would have interrupted the run itself.
+        _INTERRUPTED.append(True)
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards the pending one
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, handler)
+    else:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+_INTERRUPTED: list[bool] = []
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked in this thread while workers are spawned: a spawned process inherits the
+    mask, so a Ctrl-C during its start (Python's own imports, before ``_init``: a traceback, or
+    a fatal error inside ``site``) waits for ``_init``; here it arrives on release."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _work(job: tuple[list[Target], int, bool]) -> list[object]:
     """In a worker: the outcomes of a run of files, without the bytes sent to it."""
     targets, max_file_bytes, confirm = job
+    if _INTERRUPTED:
+        raise KeyboardInterrupt
     return [_portable(analyse(t, max_file_bytes, _RULES, confirm)) for t in targets]

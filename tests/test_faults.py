@@ -108,7 +108,7 @@ def test_sigint_exits_130_with_one_line(repo: Path, tmp_path: Path) -> None:
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
-    assert err.strip().splitlines() == ["auditor: interrupted"]
+    assert err.strip().splitlines() == ["auditor: interrupted"], err
     assert out == ""
     assert _stored(cache) >= 1  # the cache stays readable
 
@@ -183,8 +183,13 @@ def _gone(pid: int) -> bool:
     return False
 
 
-def test_ctrl_c_during_parallel_analysis_ends_every_process(repo: Path, tmp_path: Path) -> None:
-    # Ctrl-C in a terminal signals the whole process group: the scan and its workers.
+@pytest.mark.parametrize("after", [0.0, 0.5, 2.0])
+def test_ctrl_c_during_parallel_analysis_ends_every_process(
+    repo: Path, tmp_path: Path, after: float
+) -> None:
+    # Ctrl-C in a terminal signals the whole process group: the scan and its workers, at any
+    # moment: while a worker is still starting (its imports: once a traceback, or a fatal
+    # error in `site`), or analysing.
     for f in range(40):
         body = "".join(
             f"def f_{f}_{i}(request, x):\n    y = request.args.get('q', x) * {i}\n"
@@ -210,11 +215,11 @@ def test_ctrl_c_during_parallel_analysis_ends_every_process(repo: Path, tmp_path
         workers = _children(process.pid)
         time.sleep(0.05)
     assert process.poll() is None, "the analysis ended before it could be interrupted"
-    time.sleep(0.5)  # the workers are analysing
+    time.sleep(after)
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
-    assert err.strip().splitlines() == ["auditor: interrupted"]
+    assert err.strip().splitlines() == ["auditor: interrupted"], err
     assert out == ""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not all(_gone(w) for w in workers):
