@@ -179,6 +179,10 @@ class _Unit:
         regions = []
         for match in structural.find(tree, struct, self.text):
             nodes = structural.focus_nodes(match, struct)
+            if pattern.analyzer:
+                from auditor.analysis import analyzers
+
+                nodes = [n for n in nodes if analyzers.accepts(pattern.analyzer, self.language, n)]
             if nodes:
                 first_row = min(n.range().start.line for n in nodes)
                 last_row = max(n.range().end.line for n in nodes)

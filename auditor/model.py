@@ -57,6 +57,7 @@ class Pattern:
     kind: str  # "regex" | "query" | "pattern" (an ast-grep rule, as JSON)
     source: str
     focus: str = ""  # for "pattern": the metavariable that pins the lines
+    analyzer: str = ""  # for "pattern": a check on what the match holds (analysis/analyzers.py)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ _LOADER_SOURCES = (
     "analysis/imports.py",  # induction reads examples with their imports spelled out
     "analysis/spec.py",
     "analysis/patterns.py",
+    "analysis/analyzers.py",
+    "analysis/detectors/secrets.py",  # the credential analyzer induction may choose
+    "analysis/detectors/secret_context.py",
     "analysis/prefilter.py",
     "analysis/induce.py",
     "analysis/anchors.py",

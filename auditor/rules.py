@@ -498,7 +498,7 @@ def _patterns(
                     f"{where}: key '{here}.pattern': a structural pattern needs a language"
                 )
             struct = StructPattern.create(source, f"{where}: key '{here}.pattern'")
-            patterns.append(Pattern("pattern", struct.rule, struct.focus))
+            patterns.append(Pattern("pattern", struct.rule, struct.focus, struct.analyzer))
             continue
         if not isinstance(source, str) or not source.strip():
             raise AuditorError(f"{where}: key '{here}.{kind}': expected a non-empty string")

@@ -13,7 +13,7 @@ import yaml
 from auditor import evidence, rule_cache
 from auditor.analysis.induce import induce
 from auditor.cli import main
-from auditor.model import CodeUnit, Rule
+from auditor.model import AuditorError, CodeUnit, Rule
 from auditor.rules import load_rule, load_rules, shipped_rules_dir
 from auditor.ruletest import example_unit
 from tests.conftest import git, run_cli, write
@@ -210,6 +210,45 @@ def test_a_literal_named_by_a_comparison_is_one_compared_for_equality() -> None:
     assert _confirmed(rule, 'def f(user, password):\n    return password == "hunter22"\n')
     assert not _confirmed(rule, 'def f(token):\n    return "accessToken" in token\n')
     assert not _confirmed(rule, 'def f(token):\n    return "dpopKey" not in token\n')
+
+
+def test_a_password_rule_is_about_credentials_not_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every violating literal is what the secret detector takes for a credential, so the
+    induced evidence says so (``analyzer: credential``): Bandit's B105 findings on the standard
+    library and botocore (lexer tokens, empty defaults, environment-variable names, a regex)
+    are not, a key format under a password name is."""
+    rule = load_rule(TEAM_RULES / "hardcoded-password-string.yaml")
+    (pattern,) = rule.evidence_for("python").match
+    assert pattern.analyzer == "credential"
+    for code in (
+        "def f(self):\n    self.token = ''  # past end of file\n",
+        "def f(token):\n    if token == '.':\n        return 1\n",
+        "def f(token):\n    return token == 'lambda'\n",
+        "def f():\n    login = account = password = ''\n",
+        "def f():\n    ENV_VAR_AUTH_TOKEN = 'AWS_CONTAINER_AUTHORIZATION_TOKEN'\n",
+        "def f():\n    password = r'([a-f0-9]{48}(?![a-f0-9]))'\n",
+        "def f(token):\n    return (token is not None) and (token != 'None')\n",
+    ):
+        assert not _confirmed(rule, code), code
+    sendgrid = "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"
+    assert _confirmed(rule, f"def f():\n    EMAIL_HOST_PASSWORD = '{sendgrid}'\n")
+    assert _confirmed(rule, "def f(db):\n    return db.login(user='ops', password='Winter#2031')\n")
+    source = TEAM_RULES / "hardcoded-password-string.yaml"
+    assert main(["rules", "suggest", str(source)], {}) == 0
+    out = capsys.readouterr().out
+    assert "holds what the secret detector takes for a credential" in out
+    (tmp_path / source.name).write_text(
+        yaml.safe_dump(yaml.safe_load(source.read_text()) | yaml.safe_load(out))
+    )
+    assert load_rule(tmp_path / source.name).evidence == rule.evidence  # pasted as written
+
+
+def test_a_pattern_names_only_a_known_analyzer() -> None:
+    body = {"evidence": {"python": {"match": [{"pattern": {"kind": "string", "analyzer": "x"}}]}}}
+    with pytest.raises(AuditorError, match="analyzer: expected one of credential, got 'x'"):
+        _rule_with(body, ["x = 'a'\n"], [])
 
 
 def test_a_function_name_from_a_safe_example_also_excuses_its_private_spelling() -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.analysis import patterns
+from auditor.analysis.analyzers import holds_credential
 from auditor.analysis.anchors import (
     CATEGORIES,
     SYNTAX,
@@ -78,6 +79,7 @@ class _Candidate:
     unless: list[tuple[Rule, str]]
     left: list[tuple[int, Node]]  # safe matches nothing could reject
     keys: list[str] = dataclasses.field(default_factory=list)  # of the added parts
+    analyzer: str = ""  # a check on what the anchor holds (analysis/analyzers.py)
 
     def rule(self) -> Rule:
         parts = [r if sign == "+" else {"not": r} for sign, r, _ in self.added]
@@ -86,7 +88,10 @@ class _Candidate:
         return {**self.base, "all": parts} if parts else dict(self.base)
 
     def evidence(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"match": [{"pattern": self.rule()}]}
+        rule = self.rule()
+        body: dict[str, Any] = {"match": [{"pattern": {**rule, "analyzer": self.analyzer}}]}
+        if not self.analyzer:
+            body["match"] = [{"pattern": rule}]
         if self.unless:
             body["unless"] = [{"pattern": rule} for rule, _ in self.unless]
         return body
@@ -100,7 +105,8 @@ class _Candidate:
 
     def labels(self) -> tuple[str, ...]:
         words = [f"{'' if s == '+' else 'not '}{label}" for s, _, label in self.added]
-        return (self.label, *words, *(f"unless {label}" for _, label in self.unless))
+        held = [_HELD[self.analyzer]] if self.analyzer else []
+        return (self.label, *words, *held, *(f"unless {label}" for _, label in self.unless))
 
 
 def supported(language: str) -> bool:
@@ -223,6 +229,8 @@ def _build(
         _what_it_calls(syntax, candidate)
     if category == "except":
         _what_it_catches(candidate)
+    if category == "string":
+        _what_it_holds(syntax, candidate)
     if candidate.left:
         _unless(syntax, candidate, safe_trees, vio_trees)
     if any(not _hits(candidate.rule(), [tree]) for tree in vio_trees):
@@ -246,6 +254,18 @@ def _what_it_calls(syntax: Syntax, candidate: _Candidate) -> None:
                     "has": {"field": syntax.callee, "regex": regex}}}  # fmt: skip
     candidate.added.append(("+", rule, f"calls *.{' or *.'.join(cover)}(...)"))
     candidate.keys.append("lgg:calls")
+
+
+_HELD = {"credential": "holds what the secret detector takes for a credential"}
+
+
+def _what_it_holds(syntax: Syntax, candidate: _Candidate) -> None:
+    """When every violating string is what the secret detector takes for a credential under
+    the name it is given, the rule is about credentials: a name alone (``token = "."`` in a
+    lexer, ``password = ""``, ``SECRET_KEY = "AWS_SECRET_ACCESS_KEY"``) is another matter."""
+    if all(holds_credential(syntax, a.node) for a in candidate.group):
+        candidate.analyzer = "credential"
+        candidate.left = [(i, n) for i, n in candidate.left if holds_credential(syntax, n)]
 
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})

@@ -35,6 +35,8 @@ _MEMBER_HEAD = re.compile(
     r"\*?\s*[\w$#]+\s*(?:<[^>]*>)?\s*\("
 )
 _CLASS_MEMBERS = frozenset({"javascript", "typescript", "tsx"})
+_OWN_KEYS = ("focus", "label", "constraints", "analyzer")  # auditor's, not ast-grep's
+ANALYZERS = ("credential",)  # see analysis/analyzers.py
 RULE_KEYS = frozenset(
     {"pattern", "kind", "regex", "inside", "has", "not", "any", "all",
      "follows", "precedes", "nthChild", "matches", "stopBy", "field"}
@@ -49,6 +51,7 @@ class StructPattern:
     focus: str = ""
     label: str = ""  # a short name for messages; defaults to the pattern text
     constraints: str = ""  # JSON: ast-grep constraints on metavariables
+    analyzer: str = ""  # a check on what the match holds (analysis/analyzers.py)
 
     @classmethod
     def create(cls, value: object, where: str) -> StructPattern:
@@ -56,13 +59,13 @@ class StructPattern:
             return cls(json.dumps(_optional_rest({"pattern": value})), label=_label(value))
         if not isinstance(value, dict):
             raise AuditorError(f"{where}: expected a pattern string or a mapping, got {value!r}")
-        body = {k: v for k, v in value.items() if k not in ("focus", "label", "constraints")}
+        body = {k: v for k, v in value.items() if k not in _OWN_KEYS}
         body = _optional_rest(body)
         unknown = set(body) - RULE_KEYS
         if unknown:
             raise AuditorError(
-                f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: focus, label, "
-                f"constraints, {', '.join(sorted(RULE_KEYS))})"
+                f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: "
+                f"{', '.join(_OWN_KEYS)}, {', '.join(sorted(RULE_KEYS))})"
             )
         if not body:
             raise AuditorError(f"{where}: a pattern needs at least one of 'pattern', 'kind', ...")
@@ -71,7 +74,14 @@ class StructPattern:
             raise AuditorError(f"{where}.focus: expected a metavariable name such as SQL")
         label = str(value.get("label") or _label(str(body.get("pattern") or body.get("kind"))))
         constraints = json.dumps(value["constraints"]) if "constraints" in value else ""
-        return cls(json.dumps(body, sort_keys=True), focus.lstrip("$"), label, constraints)
+        analyzer = value.get("analyzer", "")
+        if analyzer and analyzer not in ANALYZERS:
+            raise AuditorError(
+                f"{where}.analyzer: expected one of {', '.join(ANALYZERS)}, got {analyzer!r}"
+            )
+        return cls(
+            json.dumps(body, sort_keys=True), focus.lstrip("$"), label, constraints, analyzer
+        )
 
     def config(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": json.loads(self.rule)}

@@ -72,14 +72,18 @@ def cmd_suggest(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def explain(found: Induced, violating: list[Example], safe: list[Example]) -> list[str]:
-    from auditor.analysis import imports, patterns
+    from auditor.analysis import analyzers, imports, patterns
     from auditor.analysis.anchors import short
     from auditor.analysis.patterns import StructPattern
 
     """Per example: where the evidence matched, or which part rejected it."""
     assert found.evidence is not None
-    full = StructPattern(json.dumps(found.evidence["match"][0]["pattern"]))
+    full = StructPattern.create(found.evidence["match"][0]["pattern"], "induced evidence")
     base = StructPattern(found.base)
+
+    def held(node: Any) -> bool:  # what the analyzer, if any, says of the node
+        return not full.analyzer or analyzers.accepts(full.analyzer, found.language, node)
+
     lines = []
 
     def tree_of(example: Example) -> Any:  # read as induction read it: imports spelled out
@@ -87,7 +91,7 @@ def explain(found: Induced, violating: list[Example], safe: list[Example]) -> li
 
     for index, example in enumerate(violating):
         tree = tree_of(example)
-        hits = patterns.find(tree, full) if tree is not None else []
+        hits = [n for n in patterns.find(tree, full) if held(n)] if tree is not None else []
         where = ", ".join(f"line {_line(n)} `{short(n.text(), 50)}`" for n in hits[:3])
         lines.append(f"#   violating[{index}]: matched at {where or 'nothing (unexpected)'}")
     for index, example in enumerate(safe):
@@ -100,7 +104,7 @@ def explain(found: Induced, violating: list[Example], safe: list[Example]) -> li
             for node in nodes[:3]:
                 failing = next(
                     (label for label, rule in found.checks if not node.matches(**json.loads(rule))),
-                    "",
+                    "" if held(node) else found.parts[-1 - len(found.evidence.get("unless", []))],
                 )
                 reasons.append(
                     f"line {_line(node)} `{short(node.text(), 50)}`: "
