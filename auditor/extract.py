@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node, Parser, QueryCursor
 
 from auditor.analysis import imports
 from auditor.filekinds import is_lock_file, text_kind
 from auditor.languages import LANGUAGE_BY_EXTENSION, Grammar, grammar, language_for_path
-from auditor.model import CodeUnit, Window
+from auditor.model import CodeUnit, Siblings, Window
 from auditor.vendored import library_banner, vendored_path
 
 __all__ = [
@@ -164,6 +164,9 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
         )
     ]
     units.sort(key=lambda u: (u.start_line, -u.end_line))
+    if len(units) > 1:
+        siblings = Siblings(tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units))
+        units = [replace(u, siblings=siblings) for u in units]
     module = _module_unit(
         path, language, rows, units, (_import_rows(compiled, root), imported), compiled
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import enum
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -154,6 +156,9 @@ class CodeUnit:
     # The file's module-level imports, (local name, qualified name): evidence also matches the
     # unit with imported callees spelled out (analysis/imports.py). Not part of its identity.
     imports: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    # The other functions of the file: the data-flow engine follows calls into them (what a
+    # helper returns, which of its parameters reach a sink). Not part of its identity.
+    siblings: Siblings | None = field(default=None, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -163,6 +168,30 @@ class CodeUnit:
         """The unit's text for file lines start..end (inclusive)."""
         rows = self.text.split("\n")
         return "\n".join(rows[start - self.start_line : end - self.start_line + 1])
+
+
+@dataclass(frozen=True)
+class Siblings:
+    """The functions defined in one file, by their short name (``Class.method`` -> ``method``),
+    for calls the data-flow engine follows: a name defined twice (overloads, two classes'
+    methods) is not followed, since which one runs is not known."""
+
+    functions: tuple[tuple[str, str], ...] = ()  # (short name, text), in file order
+
+    def text_of(self, name: str) -> str | None:
+        return self._unique.get(name)
+
+    def names(self) -> frozenset[str]:
+        return self._names
+
+    @functools.cached_property
+    def _unique(self) -> dict[str, str]:
+        count = collections.Counter(short for short, _ in self.functions)
+        return {short: text for short, text in self.functions if count[short] == 1}
+
+    @functools.cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(short for short, _ in self.functions)
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,20 @@ def test_a_taint_finding_carries_its_path_in_sarif(
     assert rows == [8, 8, 9, 10]
     assert steps[0]["kinds"] == ["source"] and steps[-1]["kinds"] == ["sink"]
     assert "from line 8 request.args" in result["message"]["text"]
+
+
+def test_tar_extraction_is_a_sink_and_zip_extraction_is_not() -> None:
+    """tarfile's extractall writes where the entry names say; zipfile's strips '..' and
+    absolute paths (its documentation), so only the first is path traversal."""
+    tar = """
+        def install_theme(archive, themes_dir):
+            styles = [m for m in archive.getmembers() if m.name.endswith(".css")]
+            archive.extractall(themes_dir, members=styles)
+    """
+    assert lines("path-traversal", tar) == [(3, 3)]
+    zipped = """
+        def install_theme(zipf, themes_dir):
+            styles = [n for n in zipf.namelist() if n.endswith(".css")]
+            zipf.extractall(themes_dir, members=styles)
+    """
+    assert lines("path-traversal", zipped) == []

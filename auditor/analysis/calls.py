@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from auditor.analysis import fold
+from auditor.analysis import fold, summaries
 from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
     CONSTANT_KEY,
@@ -215,6 +215,13 @@ class CallMixin:
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
+        helpers = self.p.helpers
+        if (
+            helpers is not None
+            and name in helpers
+            and (receiver is None or receiver.text() in summaries.RECEIVERS)
+        ):
+            return summaries.call(self, node, name, helpers, args)  # type: ignore[arg-type]
         if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from auditor.analysis.branches import BODY_KINDS
 from auditor.analysis.languages import Table
+from auditor.analysis.summaries import mark
 from auditor.analysis.values import Flow, Step, Val
 
 Node = Any
@@ -64,6 +65,8 @@ REQUEST_OBJECTS = frozenset(
 class ParamsMixin:
     t: Table
     p: Any  # taint.Places
+    depth: int
+    returned: set[Flow]
 
     def block(self, node: Node, st: State) -> bool:
         raise NotImplementedError
@@ -78,7 +81,10 @@ class ParamsMixin:
         # A callback's parameters are what the API it is handed to passes in (an event, a
         # promise's result), not the unit's caller's values: `.then((data) => ...)`.
         callback = holder is not None and holder.kind() in ("arguments", "argument_list")
-        if params is not None and not callback:
+        self.depth += 1
+        if params is not None and self.p.summary and self.depth == 1:
+            self.mark_parameters(params, st)  # a helper being summarised: each one marked
+        elif params is not None and not callback:
             for name, typed_text, child in self.parameter_names(params):
                 numeric = any(
                     word in self.t.numeric_types or word in self.t.numbers or word in _BOOLS
@@ -98,9 +104,36 @@ class ParamsMixin:
         body = node.field("body")
         if body is not None:
             if body.kind() in self.t.functions or body.kind() not in BODY_KINDS:
-                self.expr(body, st)  # an arrow function's expression body
+                value = self.expr(body, st)  # an arrow function's expression body
+                if self.p.summary and self.depth == 1:
+                    self.returned |= value.taint
             else:
                 self.block(body, st)
+        self.depth -= 1
+
+    def mark_parameters(self, params: Node, st: State) -> None:
+        """A summarised helper's parameters by position, as the caller's arguments line up
+        (Python's ``self``/``cls`` is the receiver, not an argument)."""
+        index = 0
+        children = params.named_children() if params.kind() != "identifier" else [params]
+        for child in children:
+            if child.kind() not in self.t.parameters:
+                continue
+            names = [child] if child.kind() == "identifier" else [
+                n for n in child.named_children() if n.kind() == "identifier"
+            ]  # fmt: skip
+            if self.t.sg_language != "go":  # Go declares several names with one type
+                names = names[:1]
+            if not names:
+                index += 1  # a pattern or splat: its position still counts
+                continue
+            for name_node in names:
+                name = name_node.text()
+                if index == 0 and name in ("self", "cls") and self.t.sg_language == "python":
+                    continue
+                step = Step(child.range().start.line, f"parameter {name}")
+                st[name] = Val(frozenset({Flow(step, mark(index))}))
+                index += 1
 
     def parameter_names(self, params: Node) -> list[tuple[str, list[str], Node]]:
         """(name, words of its type and default, the parameter's node) of each parameter."""
@@ -139,7 +172,12 @@ class ParamsMixin:
                 types += kinds
             # Go declares several names with one type: `func f(first, last string)`
             every = names if self.t.sg_language == "go" or pattern is not None else names[:1]
-            out += [(n.text(), types, child) for n in every if n.text() not in REQUEST_OBJECTS]
+            # `@RequestBody PreviewRequest request`: bound to the request by its annotation,
+            # whatever its name (a FastAPI handler's `request: Request` is the framework's object)
+            bound = self.t.sg_language == "java" and key_of(child) in self.p.sources
+            out += [
+                (n.text(), types, child) for n in every if bound or n.text() not in REQUEST_OBJECTS
+            ]
         return out
 
 

@@ -23,14 +23,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.analysis import patterns
+from auditor.analysis import patterns, summaries
 from auditor.analysis.languages import TABLES
 from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
+from auditor.analysis.summaries import Helpers
 from auditor.analysis.taint import Engine, Hit, Places, SinkSpec
-from auditor.model import AuditorError
+from auditor.model import AuditorError, Siblings
 
 SOURCES_DIR = "_sources"
+_SINKS_IN: dict[tuple[int, str], tuple[TaintSpec, bool]] = {}
 _FAMILY = {"typescript": "javascript", "tsx": "javascript"}
 
 
@@ -52,22 +54,64 @@ class TaintSpec:
     numbers_clean: bool = False  # the `numeric` sanitizers apply: typed numbers carry no text
     prefix_guards: bool = False  # `prefix`: a startswith check cleans (a path under a root)
 
-    def places(self, tree: object, text: str = "") -> Places:
-        """Sinks first: a unit without one needs no sources, sanitizers or walk (most units)."""
+    def sinks_in(self, tree: object, text: str = "") -> bool:
+        """Whether any of the sinks is in ``tree`` (no sources, sanitizers or walk); kept for
+        the last texts, since the unit's helpers and the unit itself both ask."""
+        key = (id(self), text)
+        known = _SINKS_IN.get(key)
+        if known is not None and known[0] is self:
+            return known[1]
+        plain = tuple(s.pattern.rule for s in self.sinks if not s.pattern.constraints)
+        found = bool(plain) and patterns.any_match(tree, plain, text)
+        if not found:
+            found = any(
+                patterns.find(tree, s.pattern, text) for s in self.sinks if s.pattern.constraints
+            )
+        if len(_SINKS_IN) >= 65536:
+            _SINKS_IN.clear()
+        _SINKS_IN[key] = (self, found)
+        return found
+
+    def places(
+        self,
+        tree: object,
+        text: str = "",
+        summary: bool = False,
+        helpers: Helpers | None = None,
+    ) -> Places:
+        """Sinks first: a unit without one needs no sources, sanitizers or walk (most units).
+
+        ``summary``: the unit is a helper being summarised (summaries.py): its parameters are
+        marked and its returns collected, so it is walked whatever it holds. ``helpers``: the
+        summaries of the same-file functions it calls (sinks and sources of their own)."""
         found = Places(
             parameters=self.parameters,
             numbers_clean=self.numbers_clean,
             prefix_guards=self.prefix_guards,
+            summary=summary,
+            helpers=helpers,
         )
-        only_sources = not self.parameters and not self.names
+        only_sources = not self.parameters and not self.names and not summary
         sources: list[tuple[StructPattern, list[object]]] | None = None
         if only_sources:
             sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
-            if not any(matches for _, matches in sources):
+            if not any(matches for _, matches in sources) and not (
+                helpers is not None and helpers.with_sources()
+            ):
+                found.helpers = None  # not even through a helper
                 return found  # flows start only at sources, and there is none: nothing reaches
-        plain = tuple(s.pattern.rule for s in self.sinks if not s.pattern.constraints)
+        far_sinks = False  # only a helper's sinks (asked only when the unit has none)
+        if self.sinks_in(tree, text):
+            sinks = self.sinks
+        else:
+            far_sinks = helpers is not None and helpers.with_sinks()
+            if not far_sinks and not summary:
+                found.helpers = None
+                return found
+            sinks = ()
+        plain = tuple(s.pattern.rule for s in sinks if not s.pattern.constraints)
         quick = not patterns.any_match(tree, plain, text) if plain else False
-        for sink in self.sinks:
+        for sink in sinks:
             if quick and not sink.pattern.constraints:
                 continue  # one search said none of the plain sinks is here
             matches = patterns.find(tree, sink.pattern, text)
@@ -83,7 +127,7 @@ class TaintSpec:
             for match in matches:
                 targets = found.sinks.setdefault(key_of(match), [])
                 targets += [(spec, node) for node in patterns.focus_nodes(match, sink.pattern)]
-        if not found.sinks:
+        if not found.sinks and not far_sinks and not summary:
             return found
         if self.names:
             regex = _name_regex(self.names)
@@ -111,14 +155,19 @@ def _searcher(source: str) -> Callable[[str], bool]:
     return lambda text: regex.search(text) is not None
 
 
-def analyse(spec: TaintSpec, language: str, text: str) -> list[Hit]:
-    """The sinks of ``text`` that a source reaches, each with its flows."""
+def analyse(
+    spec: TaintSpec, language: str, text: str, siblings: Siblings | None = None, own: str = ""
+) -> list[Hit]:
+    """The sinks of ``text`` that a source reaches, each with its flows; ``siblings``: the
+    file's other functions, whose bodies calls into them are judged by (``own``: the unit's
+    name, not followed)."""
     table = TABLES.get(language)
     tree = patterns.root(language, text)
     if table is None or tree is None:
         return []
-    places = spec.places(tree, text)
-    if not places.sinks:
+    helpers = summaries.called(spec, language, text, siblings, own)
+    places = spec.places(tree, text, helpers=helpers)
+    if not places.sinks and not (places.helpers is not None and places.helpers.with_sinks()):
         return []  # no sink: nothing can be reported, so skip the walk
     try:
         return Engine(table, places).run(tree)

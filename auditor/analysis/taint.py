@@ -15,7 +15,8 @@ What it models, because real code needs it (see the analysis issue):
 - conditions that fold to a constant skip the branch that never runs; branches merge; loops run
   to a fixed point (two passes suffice for the join-only lattice used here);
 - allow-list and equality guards (``if x not in ALLOWED: raise``) clean the guarded variable.
-Calls into other functions are not followed (their result is tainted by their arguments).
+Calls into functions of the same file are judged by their bodies (summaries.py); calls into
+others are not followed (their result is tainted by their arguments).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from auditor.analysis.branches import BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.languages import Table
 from auditor.analysis.params import ParamsMixin, key_of
+from auditor.analysis.summaries import RECEIVERS, Helpers
 from auditor.analysis.values import (
     CHECKED,
     CLEAN,
@@ -82,6 +84,8 @@ class Places:
     name_source: Callable[[str], bool] | None = None  # a name that says what it holds
     numbers_clean: bool = False  # a number carries no text (injection rules), vs. randomness
     prefix_guards: bool = False  # `if not p.startswith(root): raise` cleans p (paths, URLs)
+    summary: bool = False  # a same-file helper being summarised (summaries.py)
+    helpers: Helpers | None = None  # the same-file functions the unit calls
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         self.p = places
         self.hits: dict[Key, Hit] = {}
         self._handled: set[Key] = set()
+        self.returned: set[Flow] = set()  # summary: what reaches the helper's own returns
+        self.depth = 0  # functions entered (1: the unit's own)
 
     # -- entry -------------------------------------------------------------------------
 
@@ -132,8 +138,9 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             self.expr(node, st)  # Go: `x := e` and `x = e` are statements of their own
             return True
         if kind in t.terminators:
-            for child in node.named_children():
-                self.expr(child, st)
+            values = [self.expr(child, st) for child in node.named_children()]
+            if self.p.summary and self.depth == 1 and kind == "return_statement":
+                self.returned |= union(*values).taint
             return False
         if kind == "expression_statement" and _aborts(node):
             self.block(node, st)
@@ -172,7 +179,7 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
     def sink_check(self, node: Node, st: State) -> None:
         key = key_of(node)
         found = self.p.sinks.get(key)
-        if not found or key in self._handled:
+        if not found or key in self._handled or self._own_call(node):
             return
         self._handled.add(key)
         for spec, focus in found:
@@ -185,6 +192,27 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
                     key, Hit(spec, first, last, tuple(_ranked(flows)), node.text())
                 )
         self._handled.discard(key)
+
+    def _own_call(self, node: Node) -> bool:
+        """``self.find(name)`` where the file defines ``find``: the helper's body decides (its
+        summary), not the library API a sink pattern of that shape stands for."""
+        if self.p.helpers is None or node.kind() not in self.t.calls:
+            return False
+        spec = self.t.calls[node.kind()]
+        if spec.name:
+            receiver, name_node = node.field(spec.receiver), node.field(spec.name)
+        else:
+            function = node.field(spec.function)
+            if function is None:
+                return False
+            if function.kind() in self.t.members:
+                obj_field, prop_field = self.t.members[function.kind()]
+                receiver, name_node = function.field(obj_field), function.field(prop_field)
+            else:
+                receiver, name_node = None, function
+        if name_node is None or name_node.text() not in self.p.helpers:
+            return False
+        return receiver is None or receiver.text() in RECEIVERS
 
     # -- expressions -------------------------------------------------------------------
 

@@ -1,0 +1,229 @@
+"""Calls into functions of the same file: what the data-flow engine knows of a helper it meets.
+
+A handler often hands request data to a helper defined beside it (``compileFilter(where)``,
+``self._size_class(value)``), and the helper builds the query, evaluates the text or returns a
+constant. Without the helper's body the engine can only guess (an unknown call's result is as
+tainted as its arguments, and a sink inside the helper is never seen). With the file's other
+functions at hand (``CodeUnit.siblings``), each helper the unit calls is walked once per rule,
+its parameters marked (``arg0``, ``arg1``, ...), and summarised:
+
+- ``returns``: which parameters reach a ``return`` (and with what text built around them), and
+  which request reads inside it do; a helper that returns only constants returns nothing;
+- ``sinks``: which parameters reach one of the rule's sinks inside it, and how.
+
+At the call the caller's own flows go through the summary: into the result, or into a sink
+reported at the call (its path says which helper and sink). One level only: a helper's own
+calls are judged as unknown calls (Pysa and CodeQL go further; the corpus's files rarely do).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
+
+from auditor.analysis import patterns
+from auditor.analysis.languages import TABLES
+from auditor.analysis.values import MAX_LITERAL, NOTHING, Flow, Step, Val, cap, union
+
+if TYPE_CHECKING:
+    from auditor.analysis.spec import TaintSpec
+    from auditor.analysis.taint import Engine, Node, SinkSpec
+    from auditor.model import Siblings
+
+T = TypeVar("T")
+MARK = "arg"  # flow kind prefix of a helper's parameter while it is summarised
+RECEIVERS = frozenset({"self", "this", "cls"})  # a call on these is to the file's own method
+
+
+@dataclass(frozen=True)
+class Summary:
+    returns: tuple[Flow, ...] = ()  # parameter marks and request reads that reach a return
+    sinks: tuple[tuple[int, SinkSpec, Flow, str], ...] = ()  # (parameter, sink, mark, sink text)
+
+
+def mark(index: int) -> str:
+    return f"{MARK}{index}"
+
+
+def marked(flow: Flow) -> int | None:
+    """The parameter a summary's flow stands for (None for a request read)."""
+    kind = flow.kind
+    if kind.startswith(MARK) and kind[len(MARK) :].isdigit():
+        return int(kind[len(MARK) :])
+    return None
+
+
+def through(flow: Flow, inner: Flow, step: Step) -> Flow:
+    """The caller's ``flow`` after the helper did ``inner`` to its parameter. A flow from the
+    caller's own parameter keeps what the caller built of it: only text the unit itself builds
+    its parameter into counts (``SinkSpec.accepts``), not a helper's way of using it."""
+    if flow.kind == "parameter":
+        return flow.to(step)
+    literal = " ".join(p for p in (flow.literal, inner.literal) if p)[-MAX_LITERAL:]
+    return replace(
+        flow.to(step),
+        built=flow.built or inner.built,
+        literal=literal,
+        led=flow.led if flow.built else inner.led,
+    )
+
+
+class Helpers:
+    """The same-file functions one unit calls, summarised only when a call needs it: with a
+    tainted argument, or when the helper reads a source itself (otherwise what it returns is
+    clean, as an unknown call's would be). Most calls never need one."""
+
+    def __init__(self, spec: TaintSpec, language: str, bodies: dict[str, str]) -> None:
+        self.spec = spec
+        self.language = language
+        self.bodies = bodies
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.bodies
+
+    def __bool__(self) -> bool:
+        return bool(self.bodies)
+
+    def with_sinks(self) -> bool:
+        return any(_has_sinks(self.spec, self.language, b) for b in self.bodies.values())
+
+    def with_sources(self) -> bool:
+        return any(_has_sources(self.spec, self.language, b) for b in self.bodies.values())
+
+    def summary(self, name: str, tainted: bool) -> Summary | None:
+        body = self.bodies.get(name)
+        if body is None:
+            return None
+        if not tainted and not _has_sources(self.spec, self.language, body):
+            return EMPTY
+        return summarize(self.spec, self.language, body)
+
+
+EMPTY = Summary()
+
+
+def called(spec: TaintSpec, language: str, text: str, siblings: Siblings | None,
+           own: str = "") -> Helpers | None:  # fmt: skip
+    """The same-file functions that ``text`` calls by name (not itself). What they hold is
+    asked only as the unit needs it (TaintSpec.places): whether one reads a source when the
+    unit has none, whether one has a sink when the unit has none."""
+    if siblings is None:
+        return None
+    names = sorted((_called_names(text) & siblings.names()) - {own})
+    bodies = {name: body for name in names if (body := siblings.text_of(name)) is not None}
+    return Helpers(spec, language, bodies) if bodies else None
+
+
+_WORDS = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_CALLED = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
+
+
+@functools.lru_cache(maxsize=1024)
+def _called_names(text: str) -> frozenset[str]:
+    return frozenset(_CALLED.findall(text))
+
+
+_cache: dict[tuple[int, str, str, str], tuple[TaintSpec, object]] = {}
+_CACHE_SIZE = 65536
+
+
+def _cached(what: str, spec: TaintSpec, language: str, text: str, make: Callable[[], T]) -> T:
+    """Per rule (the spec object, kept alive with the entry) and helper text: a file's helpers
+    are met again by every unit that calls them."""
+    key = (id(spec), what, language, text)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is spec:
+        return hit[1]  # type: ignore[return-value]
+    value = make()
+    if len(_cache) >= _CACHE_SIZE:
+        _cache.clear()
+    _cache[key] = (spec, value)
+    return value
+
+
+def _has_sinks(spec: TaintSpec, language: str, text: str) -> bool:
+    def make() -> bool:
+        tree = patterns.root(language, text)
+        return tree is not None and spec.sinks_in(tree, text)
+
+    return _cached("sinks", spec, language, text, make)
+
+
+def _has_sources(spec: TaintSpec, language: str, text: str) -> bool:
+    """Whether the helper reads one of the rule's sources, or a name the rule goes by."""
+
+    def make() -> bool:
+        if spec.names:
+            regex = re.compile(spec.names)
+            if any(regex.search(word) for word in set(_WORDS.findall(text))):
+                return True
+        tree = patterns.root(language, text)
+        return tree is not None and any(patterns.find(tree, p, text) for p in spec.sources)
+
+    return _cached("sources", spec, language, text, make)
+
+
+def summarize(spec: TaintSpec, language: str, text: str) -> Summary:
+    return _cached("summary", spec, language, text, lambda: _summarize(spec, language, text))
+
+
+def _summarize(spec: TaintSpec, language: str, text: str) -> Summary:
+    from auditor.analysis.taint import Engine  # taint imports this module for its calls
+
+    table = TABLES.get(language)
+    tree = patterns.root(language, text)
+    if table is None or tree is None:
+        return Summary()
+    places = spec.places(tree, text, summary=True)
+    engine = Engine(table, places)
+    try:
+        hits = engine.run(tree)
+    except RecursionError:
+        return Summary()
+    returns = tuple(sorted(engine.returned, key=_order))
+    sinks = []
+    for hit in hits:
+        for flow in hit.flows:
+            index = marked(flow)
+            if index is not None:
+                sinks.append((index, hit.sink, flow, hit.text))
+    return Summary(returns, tuple(sorted(sinks, key=lambda s: (s[0], s[1].label, s[3]))))
+
+
+def _order(flow: Flow) -> tuple[object, ...]:
+    return (flow.kind, flow.source.line, flow.source.text, flow.built, flow.literal, flow.led)
+
+
+def call(engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val]) -> Val:
+    """A call into a helper of the file: a sink inside that an argument's flow reaches is a hit
+    at the call; the result holds what reaches the helper's returns."""
+    from auditor.analysis.params import key_of
+    from auditor.analysis.taint import Hit, _ranked
+
+    args = [union(a) for a in args]  # a dict or list argument: what it holds
+    helper = helpers.summary(name, any(a.tainted for a in args))
+    if helper is None:
+        return NOTHING
+    line = node.range().start.line
+    for index, sink, inner, text in helper.sinks:
+        if index >= len(args):
+            continue
+        step = Step(line, f"{name}() passes it to {sink.label or ' '.join(text.split())[:40]}")
+        flows = [f for f in (through(a, inner, step) for a in args[index].taint) if sink.accepts(f)]
+        if flows:
+            last = max(line, node.range().end.line)
+            engine.hits.setdefault(
+                key_of(node), Hit(sink, line, last, tuple(_ranked(flows)), node.text())
+            )
+    found: set[Flow] = set()
+    for inner in helper.returns:
+        position = marked(inner)
+        if position is None:  # a request read inside the helper: its result holds it
+            step = Step(line, f"{name}() returns {inner.source.text}")
+            found.add(Flow(step, inner.kind, built=inner.built, literal=inner.literal))
+        elif position < len(args):
+            found |= {through(a, inner, Step(line, f"{name}()")) for a in args[position].taint}
+    return Val(cap(frozenset(found))) if found else NOTHING

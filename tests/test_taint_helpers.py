@@ -1,0 +1,166 @@
+"""Calls into functions of the same file (analysis/summaries.py): what a helper returns and
+which of its parameters reach a sink decide the caller's verdict; a helper elsewhere stays an
+unknown call."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+
+from auditor.evidence import confirm
+from auditor.extract import extract_units
+from auditor.rules import load_rules, shipped_rules_dir
+
+RULES = {rule.id: rule for rule in load_rules([shipped_rules_dir()])}
+
+
+def findings(rule_id: str, code: str, language: str, path: str) -> dict[str, list[int]]:
+    """Lines each function of the file is flagged on, by short name."""
+    text = textwrap.dedent(code).strip("\n") + "\n"
+    units, _ = extract_units(path, text, language)
+    return {
+        unit.qualname.rsplit(".", 1)[-1]: [c.start_line for c in confirm(RULES[rule_id], unit)]
+        for unit in units
+        if unit.kind != "module"
+    }
+
+
+HELPER_SINK = """
+    function compileFilter(expr) {
+      const body = 'return (' + expr + ');';
+      return new Function('row', body);
+    }
+
+    exports.filterRows = (req, res) => {
+      const where = req.query.where || 'true';
+      const predicate = compileFilter(where);
+      res.json(rows.filter((r) => predicate(r)));
+    };
+"""
+
+
+def test_request_data_handed_to_a_helper_that_evaluates_it_is_found_at_the_call() -> None:
+    found = findings("code-injection", HELPER_SINK, "javascript", "filters.js")
+    assert found == {"compileFilter": [], "filterRows": [8]}
+
+
+def test_the_path_names_the_helper_and_its_sink() -> None:
+    text = textwrap.dedent(HELPER_SINK).strip("\n") + "\n"
+    units, _ = extract_units("filters.js", text, "javascript")
+    caller = next(u for u in units if u.qualname == "filterRows")
+    (confirmation,) = confirm(RULES["code-injection"], caller)
+    assert confirmation.flow is not None
+    steps = [step.text for step in confirmation.flow]
+    assert steps[0] == "req.query"
+    assert any("compileFilter() passes it to" in step for step in steps)
+
+
+def test_a_helper_that_returns_only_constants_cleans_the_value() -> None:
+    code = """
+        public class Banner extends HttpServlet {
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+                String requested = request.getParameter("filter");
+                String resolved = sizeClass(requested);
+                response.getWriter().print("<div class=\\"" + resolved + "\\">x</div>");
+            }
+
+            private static String sizeClass(String value) {
+                int n = value.length();
+                if (n > 32) {
+                    return "long";
+                }
+                return n > 8 ? "medium" : "short";
+            }
+        }
+    """
+    assert findings("xss", code, "java", "Banner.java") == {"doGet": [], "sizeClass": []}
+    # the same call into a method of another file is an unknown call: its result is tainted
+    alone = code.split("private static String sizeClass")[0] + "}\n"
+    assert findings("xss", alone, "java", "Banner.java") == {"doGet": [5]}
+
+
+def test_what_a_helper_builds_around_its_parameter_reaches_the_callers_sink() -> None:
+    code = """
+        import ldap from 'ldapjs';
+
+        function buildFilter(criteria) {
+          const parts = Object.entries(criteria).map(([k, v]) => `(${k}=${v})`);
+          return `(&${parts.join('')})`;
+        }
+
+        export function find(req, res) {
+          const filter = buildFilter({ department: req.query.dept });
+          client.search('dc=corp', { scope: 'sub', filter }, () => res.end());
+        }
+    """
+    assert findings("ldap-injection", code, "javascript", "find.js") == {
+        "buildFilter": [],
+        "find": [10],
+    }
+
+
+def test_a_helper_that_escapes_its_parameter_cleans_it() -> None:
+    code = """
+        def _safe(value):
+            return escape(value)
+
+        @app.route("/hello")
+        def hello():
+            name = request.args.get("name", "")
+            return "<h1>Hello " + _safe(name) + "</h1>"
+    """
+    assert findings("xss", code, "python", "views.py") == {"_safe": [], "hello": []}
+    unsafe = code.replace("return escape(value)", "return value.strip()")
+    assert findings("xss", unsafe, "python", "views.py") == {"_safe": [], "hello": [7]}
+
+
+def test_a_request_read_inside_a_helper_is_a_source_for_its_caller() -> None:
+    code = """
+        class Report:
+            def _query(self):
+                return request.args.get("q", "")
+
+            def get(self, cursor):
+                q = self._query()
+                cursor.execute("SELECT * FROM items WHERE name = '" + q + "'")
+    """
+    assert findings("sql-injection", code, "python", "reports.py") == {"_query": [], "get": [7]}
+
+
+def test_a_callers_own_parameter_keeps_the_callers_verdict() -> None:
+    """A parameter counts where the unit itself builds it into the sink's text; a helper that
+    joins it with a path or runs it does not make the caller's parameter input."""
+    code = """
+        def _run(line):
+            os.system(line)
+
+        def build(target):
+            _run(target)
+    """
+    assert findings("command-injection", code, "python", "tool.py") == {"_run": [], "build": []}
+
+
+def test_a_name_defined_twice_is_not_followed() -> None:
+    code = """
+        class A:
+            def pick(self, value):
+                return "fixed"
+
+        class B:
+            def pick(self, value):
+                return value
+
+            def get(self, cursor):
+                q = self.pick(request.args["q"])
+                cursor.execute("SELECT * FROM t WHERE a = '" + q + "'")
+    """
+    assert findings("sql-injection", code, "python", "two.py")["get"] == [11]
+
+
+def test_units_keep_their_siblings_through_pickling() -> None:
+    text = "def f(x):\n    return g(x)\n\ndef g(y):\n    return 1\n"
+    units, _ = extract_units("a.py", text, "python")
+    again = pickle.loads(pickle.dumps(units))
+    assert [u.siblings for u in again] == [u.siblings for u in units]
+    assert again[1].siblings is not None and again[1].siblings.text_of("g") is not None
+    assert units[0] == again[0]  # siblings are not part of a unit's identity
