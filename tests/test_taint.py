@@ -194,3 +194,32 @@ def test_tar_extraction_is_a_sink_and_zip_extraction_is_not() -> None:
             zipf.extractall(themes_dir, members=styles)
     """
     assert lines("path-traversal", zipped) == []
+
+
+def test_a_row_looked_up_by_request_data_is_not_the_request_data() -> None:
+    """`Asset.findByPk(req.params.id)` returns a stored row; its fields are not the id."""
+    code = """
+        router.get('/assets/:id/thumb', async (req, res) => {
+          const asset = await Asset.findByPk(req.params.id);
+          const out = path.join(os.tmpdir(), `thumb-${asset.id}.jpg`);
+          res.sendFile(out);
+        });
+    """
+    assert lines("path-traversal", code, "javascript") == []
+    direct = code.replace("`thumb-${asset.id}.jpg`", "req.params.id")
+    assert lines("path-traversal", direct, "javascript") == [(4, 4)]
+
+
+def test_each_element_of_a_request_array_reaches_the_callbacks_sink() -> None:
+    code = """
+        router.post('/photos', upload.array('photos'), async (req, res) => {
+          await Promise.all(req.files.map(async (file) => {
+            const target = path.resolve(MEDIA_ROOT, file.originalname);
+            await fs.promises.writeFile(target, file.buffer);
+          }));
+          res.sendStatus(201);
+        });
+    """
+    assert lines("path-traversal", code, "javascript") == [(4, 4)]
+    safe = code.replace("file.originalname", "path.basename(file.originalname)")
+    assert lines("path-traversal", safe, "javascript") == []

@@ -1,6 +1,7 @@
 """The call vocabulary of the data-flow engine (calls.py): methods that fold on constant text,
-calls that pass their argument's text on, lookups by a named key, and the verbs that do not
-hand a secret back. Tables, not logic: calls.py reads them.
+calls that pass their argument's text on, lookups by a named key, the verbs that do not hand a
+secret back, array methods that call back with each element, and ORM lookups that return a
+stored row. Tables, not logic: calls.py reads them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from auditor.analysis.values import Const
+
+Node = Any  # ast_grep_py.SgNode (untyped)
 
 CONST_STRING_METHODS: dict[str, Callable[[str, list[Any]], Const]] = {
     "charAt": lambda s, a: s[a[0]] if isinstance(a[0], int) and -len(s) <= a[0] < len(s) else None,
@@ -50,3 +53,31 @@ GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
 GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}
 VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
 NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")
+
+
+def receiver_is(receiver: Node | None, text: str) -> bool:
+    return receiver is not None and receiver.text() == text
+
+
+# Array and stream methods that call their callback with each element.
+ELEMENT_CALLBACKS = frozenset(
+    {"map", "flatMap", "forEach", "filter", "some", "every", "find", "findIndex"}
+)
+# An ORM or repository lookup returns a stored row, not the key it was looked up by:
+# `Asset.findByPk(req.params.id)`, `orders.findByReference(ref)`, `get_object_or_404(User,
+# pk=uid)`, `Order.objects.filter(owner=name)`. Text stored earlier is the `stored` source
+# group's (rules/_sources/), for the rules that read it.
+_LOOKUP = re.compile(
+    r"find(ByPk|One|OneBy|All|Unique|UniqueOrThrow|First|FirstOrThrow|Many|AndCount|By[A-Z]\w*"
+    r"|AllBy[A-Z]\w*)|get(One|ById|By[A-Z]\w*)|exists(By[A-Z]\w*)?|count(By[A-Z]\w*)?"
+)
+_ROW_FUNCTIONS = frozenset({"get_object_or_404", "get_list_or_404"})
+_QUERYSET = frozenset({"get", "filter", "exclude", "first", "last", "all", "values", "count"})
+
+
+def stored_row(name: str, receiver: Node | None) -> bool:
+    if receiver is None:
+        return name in _ROW_FUNCTIONS
+    if name in _QUERYSET:
+        return str(receiver.text()).endswith(".objects")
+    return _LOOKUP.fullmatch(name) is not None

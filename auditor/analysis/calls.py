@@ -9,9 +9,11 @@ from dataclasses import replace
 from typing import Any
 
 from auditor.analysis import fold, summaries
+from auditor.analysis.callbacks import CallbackMixin
 from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
     CONSTANT_KEY,
+    ELEMENT_CALLBACKS,
     GO_FORMATS,
     GO_READS,
     LOOKUPS,
@@ -21,6 +23,8 @@ from auditor.analysis.callnames import (
     PRESERVING,
     RESETS,
     VERB,
+    receiver_is,
+    stored_row,
 )
 from auditor.analysis.languages import Table
 from auditor.analysis.params import bound_name
@@ -39,7 +43,7 @@ def short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-class CallMixin:
+class CallMixin(CallbackMixin):
     t: Table
     p: Any  # taint.Places
 
@@ -226,6 +230,14 @@ class CallMixin:
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
+        if name in ELEMENT_CALLBACKS and receiver is not None and arg_nodes:
+            element = union(recv)
+            if element.tainted and arg_nodes[0].kind() in t.functions:
+                self._each(arg_nodes[0], element, st)
+        if name == "from" and receiver_is(receiver, "Array") and len(arg_nodes) == 2:
+            made = self._mapped(arg_nodes[1], NOTHING, st)
+            if made is not None:
+                return union(made)  # Array.from({ length: 10 }, () => pick()): what it makes
         if name == "useMemo" and arg_nodes:
             memo = self._mapped(arg_nodes[0], NOTHING, st)
             if memo is not None:
@@ -241,6 +253,8 @@ class CallMixin:
             receiver is not None and name in t.clean_methods
         ):
             return NOTHING
+        if stored_row(name, receiver):
+            return NOTHING  # a row the query found, not the text it was looked up by
         if isinstance(recv.const, str) and name in CONST_STRING_METHODS and not recv.tainted:
             consts = [a.const for a in args]
             if all(c is not None for c in consts):
@@ -285,26 +299,6 @@ class CallMixin:
         ):
             return Val(frag=literal_of(recv, *args))  # new StringBuilder("SELECT "), BASE.strip()
         return result
-
-    def _mapped(self, callback: Node, element: Val, st: State) -> Val | None:
-        """The value of ``xs.map(x => body)``: the body with ``x`` bound to an element (as
-        tainted as the array), when the callback is an arrow or lambda with an expression body
-        (one parameter, or none: ``useMemo(() => body, deps)``)."""
-        if callback.kind() not in ("arrow_function", "lambda_expression"):
-            return None
-        params = callback.field("parameter") or callback.field("parameters")
-        body = callback.field("body")
-        if body is None or body.kind() in ("statement_block", "block"):
-            return None
-        names = [] if params is None else [params] if params.kind() == "identifier" else [
-            n for n in params.named_children() if n.kind() == "identifier"
-        ]  # fmt: skip
-        if len(names) > 1 or (params is not None and params.named_children() and not names):
-            return None
-        inner = dict(st)
-        if names:
-            inner[names[0].text()] = element
-        return self.expr(body, inner)
 
     def fill_pointers(self, node: Node, result: Val, st: State) -> None:
         """Go writes results through pointers: ``json.NewDecoder(r.Body).Decode(&req)``,
