@@ -164,12 +164,13 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
         )
     ]
     units.sort(key=lambda u: (u.start_line, -u.end_line))
-    if len(units) > 1:
-        siblings = Siblings(tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units))
-        units = [replace(u, siblings=siblings) for u in units]
     module = _module_unit(
         path, language, rows, units, (_import_rows(compiled, root), imported), compiled
     )
+    if units:  # calls into the file's functions are followed (module code too: route handlers)
+        siblings = Siblings(tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units))
+        units = [replace(u, siblings=siblings) for u in units]
+        module = replace(module, siblings=siblings) if module else None
     return ([module] if module else []) + units, root.has_error
 
 

@@ -223,3 +223,20 @@ def test_each_element_of_a_request_array_reaches_the_callbacks_sink() -> None:
     assert lines("path-traversal", code, "javascript") == [(4, 4)]
     safe = code.replace("file.originalname", "path.basename(file.originalname)")
     assert lines("path-traversal", safe, "javascript") == []
+
+
+def test_an_allow_list_check_on_a_getter_cleans_what_the_getter_returns_there() -> None:
+    code = """
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String theme = "light";
+            for (Cookie c : req.getCookies()) {
+                if ("ui_theme".equals(c.getName()) && THEMES.contains(c.getValue())) {
+                    theme = c.getValue();
+                }
+            }
+            resp.getWriter().printf("<body class=\\"theme-%s\\">", theme);
+        }
+    """
+    assert lines("xss", code, "java") == []
+    unchecked = code.replace(" && THEMES.contains(c.getValue())", "")
+    assert lines("xss", unchecked, "java") == [(8, 8)]

@@ -68,8 +68,8 @@ ELEMENT_CALLBACKS = frozenset(
 # pk=uid)`, `Order.objects.filter(owner=name)`. Text stored earlier is the `stored` source
 # group's (rules/_sources/), for the rules that read it.
 _LOOKUP = re.compile(
-    r"find(ByPk|One|OneBy|All|Unique|UniqueOrThrow|First|FirstOrThrow|Many|AndCount|By[A-Z]\w*"
-    r"|AllBy[A-Z]\w*)|get(One|ById|By[A-Z]\w*)|exists(By[A-Z]\w*)?|count(By[A-Z]\w*)?"
+    r"find(?!(Index|Last|LastIndex)$)[A-Z]\w*|get(One|ById|By[A-Z]\w*)|exists(By[A-Z]\w*)?"
+    r"|count(By[A-Z]\w*)?"
 )
 _ROW_FUNCTIONS = frozenset({"get_object_or_404", "get_list_or_404"})
 _QUERYSET = frozenset({"get", "filter", "exclude", "first", "last", "all", "values", "count"})

@@ -28,7 +28,7 @@ from auditor.analysis.callnames import (
 )
 from auditor.analysis.languages import Table
 from auditor.analysis.params import bound_name
-from auditor.analysis.values import NOTHING, Const, Flow, Step, Val, literal_of, union
+from auditor.analysis.values import CHECKED, NOTHING, Const, Flow, Step, Val, literal_of, union
 
 Node = Any
 State = dict[str, Val]
@@ -185,6 +185,8 @@ class CallMixin(CallbackMixin):
     # -- calls -------------------------------------------------------------------------
 
     def call(self, node: Node, st: State) -> Val:
+        if st.get(node.text()) is CHECKED:
+            return NOTHING  # `if (THEMES.contains(c.getValue())) theme = c.getValue();`
         t = self.t
         spec = t.calls[node.kind()]
         receiver: Node | None = None

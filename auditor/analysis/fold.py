@@ -152,9 +152,24 @@ def _is_literal(node: Node) -> bool:
 
 
 def _name(node: Node) -> str | None:
+    """The text a guard checks, when reading it again gives the same value: a name, a field,
+    or a getter with constant arguments (``c.getValue()``, ``request.getParameter("t")``)."""
     kind = node.kind()
     if kind in ("identifier", "attribute", "member_expression", "field_access"):
         return str(node.text())
+    if kind in ("method_invocation", "call", "call_expression"):
+        receiver = node.field("object")
+        function = node.field("function")
+        if receiver is None and function is not None and function.kind() in (
+            "attribute",
+            "member_expression",
+            "selector_expression",
+        ):
+            receiver = function.field("object") or function.field("operand")
+        arguments = node.field("arguments")
+        args = arguments.named_children() if arguments is not None else []
+        if receiver is not None and _name(receiver) and all(_is_literal(a) for a in args):
+            return str(node.text())
     return None
 
 
