@@ -160,10 +160,15 @@ def _name(node: Node) -> str | None:
     if kind in ("method_invocation", "call", "call_expression"):
         receiver = node.field("object")
         function = node.field("function")
-        if receiver is None and function is not None and function.kind() in (
-            "attribute",
-            "member_expression",
-            "selector_expression",
+        if (
+            receiver is None
+            and function is not None
+            and function.kind()
+            in (
+                "attribute",
+                "member_expression",
+                "selector_expression",
+            )
         ):
             receiver = function.field("object") or function.field("operand")
         arguments = node.field("arguments")
