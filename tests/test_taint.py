@@ -240,3 +240,41 @@ def test_an_allow_list_check_on_a_getter_cleans_what_the_getter_returns_there() 
     assert lines("xss", code, "java") == []
     unchecked = code.replace(" && THEMES.contains(c.getValue())", "")
     assert lines("xss", unchecked, "java") == [(8, 8)]
+
+
+def test_a_django_views_url_captures_are_request_data() -> None:
+    code = """
+        @login_required
+        def invoice_pdf(request, filename):
+            pdf = INVOICE_ROOT / str(request.user.account_id) / filename
+            return FileResponse(pdf.open("rb"), content_type="application/pdf")
+    """
+    assert lines("path-traversal", code) == [(4, 4)]
+    helper = code.replace("def invoice_pdf(request, filename)", "def _invoice_pdf(ctx, filename)")
+    assert lines("path-traversal", helper) == []  # a helper's parameter is its caller's
+
+
+def test_stored_content_written_into_a_page_is_xss() -> None:
+    code = """
+        def profile_card(request, username):
+            user = get_object_or_404(User, username=username)
+            return HttpResponse(mark_safe("<p>" + user.profile.bio + "</p>"))
+    """
+    assert lines("xss", code) == [(3, 3)]
+    escaped = code.replace("user.profile.bio", "escape(user.profile.bio)")
+    assert lines("xss", escaped) == []
+
+
+def test_jquery_insertion_of_built_html_is_xss_and_of_an_element_is_not() -> None:
+    code = """
+        $(function () {
+          const tags = new URLSearchParams(window.location.search).getAll('tag');
+          tags.forEach(function (tag) {
+            $('#filters').append('<span class="chip">' + tag + '</span>');
+          });
+        });
+    """
+    assert lines("xss", code, "javascript") == [(4, 4)]
+    element = code.replace("'<span class=\"chip\">' + tag + '</span>'", "$('<span>').text(tag)")
+    assert element != code
+    assert lines("xss", element, "javascript") == []

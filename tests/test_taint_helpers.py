@@ -164,3 +164,23 @@ def test_units_keep_their_siblings_through_pickling() -> None:
     assert [u.siblings for u in again] == [u.siblings for u in units]
     assert again[1].siblings is not None and again[1].siblings.text_of("g") is not None
     assert units[0] == again[0]  # siblings are not part of a unit's identity
+
+
+def test_module_level_route_handlers_follow_the_files_helpers() -> None:
+    code = """
+        function renderResults(query, hits) {
+          return `<h2>${hits.length} results for "${query}"</h2>`;
+        }
+
+        router.get('/search', async (ctx) => {
+          const q = String(ctx.query.q || '').trim();
+          ctx.type = 'html';
+          ctx.body = renderResults(q, []);
+        });
+    """
+    found = findings("xss", code, "javascript", "search.js")
+    text = textwrap.dedent(code).strip("\n") + "\n"
+    units, _ = extract_units("search.js", text, "javascript")
+    module = next(u for u in units if u.kind == "module")
+    assert [c.start_line for c in confirm(RULES["xss"], module)] == [8]
+    assert found == {"renderResults": []}
