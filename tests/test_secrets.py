@@ -390,3 +390,11 @@ def test_notebook_cells_are_decoded_and_lines_kept() -> None:
 def test_names_and_labels_are_not_secrets(code: str) -> None:
     # Seen in the standard library and jinja2: a value naming its own key, class names.
     assert find_secrets(code, "python") == []
+
+
+def test_the_name_of_an_environment_variable_is_not_its_value() -> None:
+    code = 'const (\n\tenvSMTPPassword = "SMTP_PASSWORD"\n)\n'
+    assert find_secrets(code, "go") == []
+    assert [h.value for h in find_secrets('smtpPassword = "Vx7#qLm29!kd"\n', "go")] == [
+        "Vx7#qLm29!kd"
+    ]

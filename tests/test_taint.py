@@ -278,3 +278,21 @@ def test_jquery_insertion_of_built_html_is_xss_and_of_an_element_is_not() -> Non
     element = code.replace("'<span class=\"chip\">' + tag + '</span>'", "$('<span>').text(tag)")
     assert element != code
     assert lines("xss", element, "javascript") == []
+
+
+def test_a_promisified_exec_runs_a_shell_and_stored_text_is_input_to_it() -> None:
+    code = """
+        const execAsync = promisify(exec);
+        async function makeThumbnail(req, res) {
+          const width = req.query.width || '320';
+          await execAsync(`convert ${req.file.path} -resize ${width}x out.webp`);
+        }
+    """
+    assert lines("command-injection", code, "javascript") == [(4, 4)]
+    stored = """
+        @shared_task
+        def transcode(episode_id):
+            ep = Episode.objects.get(pk=episode_id)
+            os.system(f'ffmpeg -i in.wav -metadata title="{ep.title}" out.mp3')
+    """
+    assert lines("command-injection", stored) == [(4, 4)]

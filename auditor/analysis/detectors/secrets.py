@@ -198,6 +198,10 @@ def _random_enough(kind: str, value: str) -> bool:
     return shannon_entropy(value) >= 3.0 and digits
 
 
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_CREDENTIAL_WORD = re.compile(r"PASS|PWD|TOKEN|SECRET|AUTH|KEY|CREDENTIAL")
+
+
 def _looks_random(name: str, value: str) -> bool:
     """Whether a value held in a credential name is a credential rather than a label."""
     parts = {p.lower() for p in _NAME_PARTS.findall(name)}
@@ -205,6 +209,8 @@ def _looks_random(name: str, value: str) -> bool:
         return False
     if _CLASS_NAME.fullmatch(value) and _CREDENTIAL_PART.search(value):
         return False  # "HTTPPasswordMgrWithDefaultRealm": a class name, not a password
+    if _ENV_NAME.fullmatch(value) and _CREDENTIAL_WORD.search(value):
+        return False  # envSMTPPassword = "SMTP_PASSWORD": the variable's name, not its value
     if any(c.isspace() for c in value) or "://" in value or value.startswith(("/", "./", "~")):
         return False
     if _REGEX_LIKE.search(value):
