@@ -296,3 +296,17 @@ def test_a_promisified_exec_runs_a_shell_and_stored_text_is_input_to_it() -> Non
             os.system(f'ffmpeg -i in.wav -metadata title="{ep.title}" out.mp3')
     """
     assert lines("command-injection", stored) == [(4, 4)]
+
+
+def test_an_allow_list_ternary_cleans_its_true_branch() -> None:
+    code = """
+        app.get('/login', async (request, reply) => {
+          const { theme: rawTheme = '', lang: rawLang = '' } = request.query;
+          const theme = THEMES.has(rawTheme) ? rawTheme : 'light';
+          const lang = Object.hasOwn(LABELS, rawLang) ? rawLang : 'en';
+          return reply.type('text/html').send(`<html lang="${lang}" data-theme="${theme}"></html>`);
+        });
+    """
+    assert lines("xss", code, "javascript") == []
+    unchecked = code.replace("THEMES.has(rawTheme) ? rawTheme : 'light'", "rawTheme || 'light'")
+    assert lines("xss", unchecked, "javascript") == [(5, 5)]

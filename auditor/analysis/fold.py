@@ -36,7 +36,8 @@ _TEXT_KINDS = ("string_content", "string_fragment", "interpreted_string_literal_
 # x is checked by `ALLOWED.contains(x)` (the argument) or by `x.isdigit()` (the receiver).
 _ARGUMENT_CHECKS = frozenset({"contains", "includes", "has", "containsKey", "fullmatch", "match",
                               "test", "MatchString", "isValid", "is_valid", "isAllowed",
-                              "is_allowed", "search", "HasPrefix", "IsLocal"})  # fmt: skip
+                              "is_allowed", "search", "HasPrefix", "IsLocal", "hasOwnProperty",
+                              "hasOwn"})  # fmt: skip
 _RECEIVER_CHECKS = frozenset({"isdigit", "isalnum", "isnumeric", "isdecimal", "isalpha",
                               "isidentifier", "matches", "startsWith", "startswith",
                               "is_relative_to"})  # fmt: skip
@@ -244,6 +245,8 @@ def _check_call(node: Node, prefix: bool = True) -> set[str]:
     names = [n for n in (_name(a) for a in args) if n]
     if containment:
         return set(names)
+    if method == "hasOwn" and len(args) == 2:  # Object.hasOwn(LABELS, lang): the key
+        return {n for n in [_name(args[1])] if n}
     if method in ("match", "fullmatch", "MatchString", "search") and len(args) >= 2:
         return {n for n in [_name(args[1])] if n}
     if method in _ARGUMENT_CHECKS and method != "search":

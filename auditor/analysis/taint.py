@@ -379,7 +379,14 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         test = self.expr(c, st)
         if test.const is not None and not test.tainted:
             return self.expr(a if test.const else b, st)
-        return union(self.expr(a, st), self.expr(b, st))
+        # `ALLOWED.contains(s) ? s : "name"`: each branch sees what its side of the test checked
+        when_true, when_false = fold.guards(self.t, c, self.p.prefix_guards)
+        if not when_true and not when_false:
+            return union(self.expr(a, st), self.expr(b, st))
+        yes, no = dict(st), dict(st)
+        self.sanitize(yes, when_true)
+        self.sanitize(no, when_false)
+        return union(self.expr(a, yes), self.expr(b, no))
 
     def binary(self, node: Node, st: State) -> Val:
         children = node.named_children()
