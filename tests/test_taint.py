@@ -310,3 +310,28 @@ def test_an_allow_list_ternary_cleans_its_true_branch() -> None:
     assert lines("xss", code, "javascript") == []
     unchecked = code.replace("THEMES.has(rawTheme) ? rawTheme : 'light'", "rawTheme || 'light'")
     assert lines("xss", unchecked, "javascript") == [(5, 5)]
+
+
+def test_a_variable_named_for_a_token_holds_one_whatever_call_returned_it() -> None:
+    code = """
+        public RateQuote quote(Shipment shipment) {
+            String accessToken = tokenProvider.currentToken();
+            boolean hasToken = tokenProvider.isPresent();
+            LOG.info("rates for {} with token {} ({})", shipment.getId(), accessToken, hasToken);
+            return client.fetch(shipment, accessToken);
+        }
+    """
+    assert lines("sensitive-data-in-logs", code, "java") == [(4, 4)]
+    masked = code.replace("tokenProvider.currentToken()", "mask(tokenProvider.currentToken())")
+    assert lines("sensitive-data-in-logs", masked, "java") == []
+
+
+def test_a_modules_main_demo_printing_what_its_user_typed_is_not_a_log() -> None:
+    code = """
+        def demo():
+            password = Prompt.ask("Enter password", password=True)
+            if __name__ == "__main__":
+                print(f"password={password!r}")
+            print(f"password={password!r}")
+    """
+    assert lines("sensitive-data-in-logs", code) == [(5, 5)]

@@ -81,3 +81,10 @@ def stored_row(name: str, receiver: Node | None) -> bool:
     if name in _QUERYSET:
         return str(receiver.text()).endswith(".objects")
     return _LOOKUP.fullmatch(name) is not None
+
+
+# `hasBearer = header.startsWith("Bearer ")`: a test's answer, whatever the name says
+PREDICATE = re.compile(
+    r"(?i:is|has|should|can|starts|ends|includes|contains|equals|test|matches|exists|validate"
+    r"|check|verify|compare)([A-Z_]|$)"
+)

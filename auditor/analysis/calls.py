@@ -20,6 +20,7 @@ from auditor.analysis.callnames import (
     MAP_TYPES,
     NOT_A_GETTER,
     NUMBER_VERBS,
+    PREDICATE,
     PRESERVING,
     RESETS,
     VERB,
@@ -27,7 +28,7 @@ from auditor.analysis.callnames import (
     stored_row,
 )
 from auditor.analysis.languages import Table
-from auditor.analysis.params import bound_name
+from auditor.analysis.params import bound_name, key_of
 from auditor.analysis.values import CHECKED, NOTHING, Const, Flow, Step, Val, literal_of, union
 
 Node = Any
@@ -74,6 +75,21 @@ class CallMixin(CallbackMixin):
         if op == "=" and right.kind() == kind and kind in t.assignments:
             return self._chained(node, st)
         value = self.expr(right, st)
+        if (
+            self.p.name_source is not None
+            and op in ("=", ":=")
+            and value == NOTHING
+            and right.kind() in t.calls
+            and key_of(right) not in self.p.sanitizers
+            and left.kind() in t.identifiers
+            and self.p.name_source(left.text())
+            and not PREDICATE.match(left.text())
+            and not PREDICATE.match(right.text().split("(")[0].rsplit(".", 1)[-1])
+        ):
+            # `accessToken = tokenProvider.currentToken()`: what an unknown call returns is
+            # judged by the name the code gives it (a masking call is a sanitizer, not this)
+            line = node.range().start.line
+            value = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         if kind in t.declarations and self.p.numbers_clean and self._numeric_declaration(node):
             value = Val(const=value.const)  # `long total = ...`: a number holds no text
         if op not in ("=", ":="):
