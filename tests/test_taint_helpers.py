@@ -184,3 +184,36 @@ def test_module_level_route_handlers_follow_the_files_helpers() -> None:
     module = next(u for u in units if u.kind == "module")
     assert [c.start_line for c in confirm(RULES["xss"], module)] == [8]
     assert found == {"renderResults": []}
+
+
+def test_a_name_inside_a_helper_does_not_name_the_callers_variables() -> None:
+    """docker's parse_auth: `username, password = decode_auth(...)` then logging the username;
+    decode_auth's own `pwd` is a password there, the caller's `username` is not one."""
+    code = """
+        def decode_auth(auth):
+            login, pwd = base64.b64decode(auth).split(b":", 1)
+            return login.decode(), pwd.decode()
+
+        def parse_auth(entry):
+            username, password = decode_auth(entry["auth"])
+            log.debug(f"found entry (username={username!r})")
+            log.debug(f"found entry (password={password!r})")
+    """
+    found = findings("sensitive-data-in-logs", code, "python", "auth.py")
+    assert found == {"decode_auth": [], "parse_auth": [8]}
+
+
+def test_a_go_result_named_for_a_token_is_one() -> None:
+    code = """
+        package tokens
+
+        func issue(c *gin.Context) {
+            uid := c.GetString("userID")
+            jwt, err := signer.Sign(uid)
+            if err != nil {
+                return
+            }
+            logger.Debug("issued token", zap.String("user", uid), zap.String("jwt", jwt))
+        }
+    """
+    assert findings("sensitive-data-in-logs", code, "go", "tokens.go") == {"issue": [9]}

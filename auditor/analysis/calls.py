@@ -75,21 +75,6 @@ class CallMixin(CallbackMixin):
         if op == "=" and right.kind() == kind and kind in t.assignments:
             return self._chained(node, st)
         value = self.expr(right, st)
-        if (
-            self.p.name_source is not None
-            and op in ("=", ":=")
-            and value == NOTHING
-            and right.kind() in t.calls
-            and key_of(right) not in self.p.sanitizers
-            and left.kind() in t.identifiers
-            and self.p.name_source(left.text())
-            and not PREDICATE.match(left.text())
-            and not PREDICATE.match(right.text().split("(")[0].rsplit(".", 1)[-1])
-        ):
-            # `accessToken = tokenProvider.currentToken()`: what an unknown call returns is
-            # judged by the name the code gives it (a masking call is a sanitizer, not this)
-            line = node.range().start.line
-            value = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         if kind in t.declarations and self.p.numbers_clean and self._numeric_declaration(node):
             value = Val(const=value.const)  # `long total = ...`: a number holds no text
         if op not in ("=", ":="):
@@ -101,7 +86,32 @@ class CallMixin(CallbackMixin):
                 joined = joined.built(literal_of(old, value))
             value = Val(joined.taint, const=const)
         self.assign(left, value, st, node)
+        if op in ("=", ":=") and not union(value).tainted:
+            self._named_result(left, right, node, st)
         return value
+
+    def _named_result(self, left: Node, right: Node, node: Node, st: State) -> None:
+        """``accessToken = tokenProvider.currentToken()``, ``jwt, err := signer.Sign(uid)``:
+        what an unknown call returns is judged by the name the code gives it (a masking call
+        is a sanitizer, a test's answer is not what it tested)."""
+        t = self.t
+        if right.kind() == "expression_list" and len(right.named_children()) == 1:
+            right = right.named_children()[0]  # Go: `jwt, err := signer.Sign(uid)`
+        if (
+            self.p.name_source is None
+            or right.kind() not in t.calls
+            or key_of(right) in self.p.sanitizers
+            or PREDICATE.match(right.text().split("(")[0].rsplit(".", 1)[-1])
+        ):
+            return
+        targets = [left] if left.kind() in t.identifiers else []
+        if left.kind() in ("expression_list", "pattern_list", "tuple_pattern"):
+            targets = [c for c in left.named_children() if c.kind() in t.identifiers]
+        line = node.range().start.line
+        for target in targets:
+            name = target.text()
+            if self.p.name_source(name) and not PREDICATE.match(name):
+                st[name] = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
 
     def _chained(self, node: Node, st: State) -> Val:
         """``a = b = c = value``, walked in a loop: a test may chain hundreds of names."""

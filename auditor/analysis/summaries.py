@@ -221,6 +221,8 @@ def call(engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val
     found: set[Flow] = set()
     for inner in helper.returns:
         position = marked(inner)
+        if position is None and inner.kind == "name":
+            continue  # a name inside the helper says what it holds there; the caller names its own
         if position is None:  # a request read inside the helper: its result holds it
             step = Step(line, f"{name}() returns {inner.source.text}")
             found.add(Flow(step, inner.kind, built=inner.built, literal=inner.literal))
