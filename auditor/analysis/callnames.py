@@ -55,10 +55,6 @@ VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
 NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")
 
 
-def receiver_is(receiver: Node | None, text: str) -> bool:
-    return receiver is not None and receiver.text() == text
-
-
 # Array and stream methods that call their callback with each element.
 ELEMENT_CALLBACKS = frozenset(
     {"map", "flatMap", "forEach", "filter", "some", "every", "find", "findIndex"}

@@ -24,7 +24,6 @@ from auditor.analysis.callnames import (
     PRESERVING,
     RESETS,
     VERB,
-    receiver_is,
     stored_row,
 )
 from auditor.analysis.languages import Table
@@ -101,7 +100,7 @@ class CallMixin(CallbackMixin):
             self.p.name_source is None
             or right.kind() not in t.calls
             or key_of(right) in self.p.sanitizers
-            or PREDICATE.match(right.text().split("(")[0].rsplit(".", 1)[-1])
+            or PREDICATE.match(self.callee(right)[1])
         ):
             return
         targets = [left] if left.kind() in t.identifiers else []
@@ -210,34 +209,48 @@ class CallMixin(CallbackMixin):
 
     # -- calls -------------------------------------------------------------------------
 
+    def callee(self, node: Node) -> tuple[Node | None, str]:
+        """The receiver and the name a call node calls: ``obj.m(x)`` -> (obj, "m"), ``f(x)`` ->
+        (None, "f"), ``new Foo<T>(x)`` -> (None, "Foo")."""
+        spec = self.t.calls[node.kind()]
+        if spec.name:
+            name_node = node.field(spec.name)
+            return node.field(spec.receiver), name_node.text() if name_node is not None else ""
+        function = node.field(spec.function)
+        if function is None:
+            return None, ""
+        if function.kind() in self.t.members:
+            obj_field, prop_field = self.t.members[function.kind()]
+            prop = function.field(prop_field)
+            return function.field(obj_field), prop.text() if prop is not None else ""
+        if function.kind() in self.t.identifiers:
+            return None, function.text()
+        return None, function.text().split("<")[0].rsplit(".", 1)[-1]
+
+    def own_call(self, receiver: Node | None, name: str) -> bool:
+        """A call of a function of the unit's own file (bare, or on self/this/cls): its body
+        decides (summaries.py), not an unknown call's rule or a library sink of that name."""
+        helpers = self.p.helpers
+        return (
+            helpers is not None
+            and name in helpers
+            and (receiver is None or receiver.text() in summaries.RECEIVERS)
+        )
+
     def call(self, node: Node, st: State) -> Val:
         if st.get(node.text()) is CHECKED:
             return NOTHING  # `if (THEMES.contains(c.getValue())) theme = c.getValue();`
         t = self.t
         spec = t.calls[node.kind()]
-        receiver: Node | None = None
-        name = ""
-        if spec.name:
-            receiver = node.field(spec.receiver)
-            name_node = node.field(spec.name)
-            name = name_node.text() if name_node is not None else ""
-        else:
-            function = node.field(spec.function)
-            if function is not None and function.kind() in t.members:
-                obj_field, prop_field = t.members[function.kind()]
-                receiver = function.field(obj_field)
-                prop = function.field(prop_field)
-                name = prop.text() if prop is not None else ""
-            elif function is not None and function.kind() in t.identifiers:
-                name = function.text()
-            elif function is not None:
-                name = function.text().split("<")[0].rsplit(".", 1)[-1]
-                if function.kind() not in (
-                    "type_identifier",
-                    "generic_type",
-                    "scoped_type_identifier",
-                ):
-                    self.expr(function, st)
+        receiver, name = self.callee(node)
+        function = None if spec.name else node.field(spec.function)
+        if (
+            function is not None
+            and function.kind() not in t.members
+            and function.kind() not in t.identifiers
+            and function.kind() not in ("type_identifier", "generic_type", "scoped_type_identifier")
+        ):
+            self.expr(function, st)  # `make_handler()(x)`: what is called is computed first
         arguments = node.field(spec.arguments)
         if arguments is not None and arguments.kind() in _COMPREHENSIONS:
             arg_nodes = [arguments]  # f(x for x in xs): the generator is the one argument
@@ -247,13 +260,8 @@ class CallMixin(CallbackMixin):
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
-        helpers = self.p.helpers
-        if (
-            helpers is not None
-            and name in helpers
-            and (receiver is None or receiver.text() in summaries.RECEIVERS)
-        ):
-            return summaries.call(self, node, name, helpers, args)  # type: ignore[arg-type]
+        if self.own_call(receiver, name):
+            return summaries.call(self, node, name, self.p.helpers, args)  # type: ignore[arg-type]
         if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:
@@ -262,7 +270,12 @@ class CallMixin(CallbackMixin):
             element = union(recv)
             if element.tainted and arg_nodes[0].kind() in t.functions:
                 self._each(arg_nodes[0], element, st)
-        if name == "from" and receiver_is(receiver, "Array") and len(arg_nodes) == 2:
+        if (
+            name == "from"
+            and receiver is not None
+            and receiver.text() == "Array"
+            and len(arg_nodes) == 2
+        ):
             made = self._mapped(arg_nodes[1], NOTHING, st)
             if made is not None:
                 return union(made)  # Array.from({ length: 10 }, () => pick()): what it makes

@@ -31,7 +31,7 @@ from auditor.analysis.branches import BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.languages import Table
 from auditor.analysis.params import ParamsMixin, key_of
-from auditor.analysis.summaries import RECEIVERS, Helpers
+from auditor.analysis.summaries import Helpers
 from auditor.analysis.values import (
     CHECKED,
     CLEAN,
@@ -179,7 +179,11 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
     def sink_check(self, node: Node, st: State) -> None:
         key = key_of(node)
         found = self.p.sinks.get(key)
-        if not found or key in self._handled or self._own_call(node):
+        if not found or key in self._handled:
+            return
+        if node.kind() in self.t.calls and self.own_call(*self.callee(node)):
+            # `self.find(name)` where the file defines `find`: the helper's body decides (its
+            # summary), not the library API a sink pattern of that shape stands for
             return
         self._handled.add(key)
         for spec, focus in found:
@@ -192,27 +196,6 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
                     key, Hit(spec, first, last, tuple(_ranked(flows)), node.text())
                 )
         self._handled.discard(key)
-
-    def _own_call(self, node: Node) -> bool:
-        """``self.find(name)`` where the file defines ``find``: the helper's body decides (its
-        summary), not the library API a sink pattern of that shape stands for."""
-        if self.p.helpers is None or node.kind() not in self.t.calls:
-            return False
-        spec = self.t.calls[node.kind()]
-        if spec.name:
-            receiver, name_node = node.field(spec.receiver), node.field(spec.name)
-        else:
-            function = node.field(spec.function)
-            if function is None:
-                return False
-            if function.kind() in self.t.members:
-                obj_field, prop_field = self.t.members[function.kind()]
-                receiver, name_node = function.field(obj_field), function.field(prop_field)
-            else:
-                receiver, name_node = None, function
-        if name_node is None or name_node.text() not in self.p.helpers:
-            return False
-        return receiver is None or receiver.text() in RECEIVERS
 
     # -- expressions -------------------------------------------------------------------
 
