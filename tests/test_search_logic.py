@@ -96,12 +96,20 @@ def test_linear_fusion_normalizes_adds_coverage_and_demotes_module_code() -> Non
 
 
 def test_coverage_compares_crude_stems_of_the_query_words() -> None:
-    wanted = query_stems("where are the connection pools closed")
-    assert wanted == {"conne", "pool", "close"}  # "pools" is "pool"
+    wanted = query_stems("where are the pools closed")
+    assert wanted == [{"close"}, {"pool"}]  # "pools" is "pool"
     terms = " ".join(stems(words("def close_pool(self): self.connections.clear()")))
     assert coverage(wanted, terms) == 1.0
     assert stems(["class", "bits", "has", "status"]) == {"class", "bit", "has", "statu"}
-    assert coverage(set(), terms) == 0.0
+    assert coverage([], terms) == 0.0
+
+
+def test_a_query_word_is_present_when_code_writes_its_abbreviation() -> None:
+    wanted = query_stems("close the database connection in a temporary directory")
+    terms = " ".join(stems(words("def close(self): self.db_conn.close(); rmtree(tmp_dir)")))
+    assert coverage(wanted, terms) == 1.0  # database: db, connection: conn, ... dir, tmp
+    unrelated = " ".join(stems(words("def close(self): self.handle.close()")))
+    assert coverage(wanted, unrelated) == 0.2  # only "close" of five words
 
 
 def test_snapshots_of_one_generation_keep_both_variants(tmp_path: Path) -> None:
