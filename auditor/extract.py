@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node, Parser, QueryCursor
 
 from auditor.analysis import imports
+from auditor.analysis.constants import file_constants
 from auditor.filekinds import is_lock_file, text_kind
 from auditor.languages import LANGUAGE_BY_EXTENSION, Grammar, grammar, language_for_path
 from auditor.model import CodeUnit, Siblings, Window
@@ -168,7 +169,11 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
         path, language, rows, units, (_import_rows(compiled, root), imported), compiled
     )
     if units:  # calls into the file's functions are followed (module code too: route handlers)
-        siblings = Siblings(tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units))
+        siblings = Siblings(
+            tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units),
+            file_constants(root),
+            module.text if module else "",
+        )
         units = [replace(u, siblings=siblings) for u in units]
         module = replace(module, siblings=siblings) if module else None
     return ([module] if module else []) + units, root.has_error

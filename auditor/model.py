@@ -177,6 +177,9 @@ class Siblings:
     methods) is not followed, since which one runs is not known."""
 
     functions: tuple[tuple[str, str], ...] = ()  # (short name, text), in file order
+    # (NAME, text) of the file's text constants (analysis.constants): `TEMPLATE = "<html>..."`
+    constants: tuple[tuple[str, str], ...] = ()
+    module: str = ""  # the file's module-level code (its module unit's text)
 
     def text_of(self, name: str) -> str | None:
         return self._unique.get(name)
@@ -192,6 +195,10 @@ class Siblings:
     @functools.cached_property
     def _names(self) -> frozenset[str]:
         return frozenset(short for short, _ in self.functions)
+
+    @functools.cached_property
+    def constant_texts(self) -> dict[str, str]:
+        return dict(self.constants)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,11 @@ class Sink:
     direct_parameters: bool = False
     literal: str = ""  # regex: the text a value was built into must match (e.g. SQL words)
     built_only: bool = False
+    # the sink counts only in a file whose module-level code matches this (an import of Go's
+    # text/template, a Jinja Environment made with autoescape=False); `file: {not: ...}`: only
+    # in a file whose module-level code does not (a pino logger configured to redact)
+    file: StructPattern | None = None
+    file_negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,12 +83,15 @@ class TaintSpec:
         text: str = "",
         summary: bool = False,
         helpers: Helpers | None = None,
+        file_has: Callable[[StructPattern], bool] | None = None,
     ) -> Places:
         """Sinks first: a unit without one needs no sources, sanitizers or walk (most units).
 
         ``summary``: the unit is a helper being summarised (summaries.py): its parameters are
         marked and its returns collected, so it is walked whatever it holds. ``helpers``: the
-        summaries of the same-file functions it calls (sinks and sources of their own)."""
+        summaries of the same-file functions it calls (sinks and sources of their own).
+        ``file_has``: whether the file's module-level code matches a pattern (a sink's `file`
+        condition; without it such sinks do not count)."""
         found = Places(
             parameters=self.parameters,
             numbers_clean=self.numbers_clean,
@@ -114,6 +122,10 @@ class TaintSpec:
         for sink in sinks:
             if quick and not sink.pattern.constraints:
                 continue  # one search said none of the plain sinks is here
+            if sink.file is not None:
+                has = file_has is not None and file_has(sink.file)
+                if has == sink.file_negated:
+                    continue
             matches = patterns.find(tree, sink.pattern, text)
             if not matches:
                 continue
@@ -166,7 +178,11 @@ def analyse(
     if table is None or tree is None:
         return []
     helpers = summaries.called(spec, language, text, siblings, own)
-    places = spec.places(tree, text, helpers=helpers)
+    # without the file at hand (a unit made on its own), its own text is all there is of it
+    file_has = _file_matcher(language, siblings.module if siblings is not None else text)
+    places = spec.places(tree, text, helpers=helpers, file_has=file_has)
+    if siblings is not None:
+        places.constants = siblings.constant_texts
     if not places.sinks and not (places.helpers is not None and places.helpers.with_sinks()):
         return []  # no sink: nothing can be reported, so skip the walk
     try:
@@ -175,6 +191,16 @@ def analyse(
         # Code nested deeper than the interpreter's stack allows the walk (generated code, a
         # test of the parser's limits): no flow is claimed; patterns and detectors still ran.
         return []
+
+
+def _file_matcher(language: str, module: str) -> Callable[[StructPattern], bool]:
+    """Whether the file's module-level code (``module``) matches a pattern; parsed on demand."""
+
+    def has(pattern: StructPattern) -> bool:
+        tree = patterns.root(language, module) if module else None
+        return tree is not None and bool(patterns.find(tree, pattern, module))
+
+    return has
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -290,8 +316,16 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
         direct = False
         literal = ""
         built_only = False
-        if isinstance(item, dict) and ({"parameters", "literal", "built"} & set(item)):
+        file = None
+        negated = False
+        if isinstance(item, dict) and ({"parameters", "literal", "built", "file"} & set(item)):
             item = dict(item)
+            if "file" in item:
+                condition = item.pop("file")
+                negated = isinstance(condition, dict) and set(condition) == {"not"}
+                if negated:
+                    condition = condition["not"]
+                file = StructPattern.create(condition, f"{here}.file")
             built_only = bool(item.pop("built", False))
             mode = item.pop("parameters", "built")
             if mode not in ("direct", "built"):
@@ -303,7 +337,8 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
                     _name_regex(literal)
             except re.error as exc:
                 raise AuditorError(f"{here}.literal: invalid regex: {exc}") from None
-        out.append(Sink(StructPattern.create(item, here), direct, literal, built_only))
+        pattern = StructPattern.create(item, here)
+        out.append(Sink(pattern, direct, literal, built_only, file, negated))
     return tuple(out)
 
 

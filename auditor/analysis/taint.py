@@ -22,13 +22,14 @@ others are not followed (their result is tainted by their arguments).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.analysis import fold
 from auditor.analysis.branches import BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
+from auditor.analysis.constants import CONSTANT_NAME
 from auditor.analysis.languages import Table
 from auditor.analysis.params import ParamsMixin, key_of
 from auditor.analysis.summaries import Helpers
@@ -86,6 +87,7 @@ class Places:
     prefix_guards: bool = False  # `if not p.startswith(root): raise` cleans p (paths, URLs)
     summary: bool = False  # a same-file helper being summarised (summaries.py)
     helpers: Helpers | None = None  # the same-file functions the unit calls
+    constants: Mapping[str, str] = field(default_factory=dict)  # the file's text constants
 
 
 @dataclass(frozen=True)
@@ -285,8 +287,10 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         value = st.get(name)
         if value is not None:
             return value
-        if _CONSTANT_NAME.fullmatch(name):
-            return Val(frag="")  # a constant defined elsewhere (UPLOAD_DIR): text, not input
+        if CONSTANT_NAME.fullmatch(name):
+            # a constant defined elsewhere (UPLOAD_DIR): text, not input; the text it holds
+            # when the file binds it to literals (TEMPLATE = "<html>..."), for sinks' `literal`
+            return Val(frag=self.p.constants.get(name, ""))
         if self.p.name_source is not None and self.p.name_source(name):
             line = node.range().start.line
             return Val(frozenset({Flow(Step(line, name), "name")}))
@@ -329,7 +333,11 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         name: ``req.body.password`` is sensitive, ``req.body.username`` is not, whatever the
         object as a whole is."""
         assert self.p.name_source is not None
-        if self.p.name_source(key) or (dotted and self.p.name_source(dotted)):
+        if (
+            self.p.name_source(key)
+            or (dotted and self.p.name_source(dotted))
+            or (_SUBMITTED.fullmatch(key) and any(f.kind == "request" for f in base.taint))
+        ):
             line = node.range().start.line
             return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
         return NOTHING
@@ -436,11 +444,15 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         return Val(items=items)
 
 
+# A bare `token` is a lexer's as often as a credential, so names alone do not count it; read
+# from the request's own data (`request.data["token"]`, `req.body.otp`) it is what the client
+# sent to prove who it is: a reset link's token, a one-time code.
+_SUBMITTED = re.compile(r"(?i)token|otp|totp|one_?time_?(code|password)|mfa_?code")
+
 SWITCHES = frozenset(
     {"switch_expression", "switch_statement", "expression_switch_statement",
      "type_switch_statement"}
 )  # fmt: skip
-_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
 
