@@ -25,6 +25,14 @@ _FUNCTIONS = frozenset(
      "generator_function_declaration", "func_literal", "method_elem", "lambda_expression",
      "static_initializer"}
 )  # fmt: skip
+# Not walked into: functions (their own code) and expressions that bind no constant of the
+# file (a module-level call's arguments, a literal table, a docstring).
+_SKIPPED = _FUNCTIONS | {
+    "call", "call_expression", "method_invocation", "object_creation_expression", "dictionary",
+    "list", "tuple", "set", "array", "object", "composite_literal", "array_initializer",
+    "string", "comment", "import_statement", "import_from_statement", "import_declaration",
+    "import_spec_list", "package_clause", "decorator", "annotation", "marker_annotation",
+}  # fmt: skip
 # (binding node kind, field of its name, field of its value)
 _BINDINGS = {
     "assignment": ("left", "right"),  # python
@@ -49,7 +57,7 @@ def file_constants(root: Node) -> tuple[tuple[str, str], ...]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type in _FUNCTIONS:
+        if node.type in _SKIPPED:
             continue
         binding = _BINDINGS.get(node.type)
         if binding is not None:
@@ -61,7 +69,8 @@ def file_constants(root: Node) -> tuple[tuple[str, str], ...]:
                 text = _string_text(value) if value is not None else None
                 if CONSTANT_NAME.fullmatch(name) and text is not None:
                     found.append((name, text[:MAX_TEXT]))
-        stack.extend(reversed(node.children))
+            continue  # a binding's value binds nothing at this level (a table of 2,000 entries)
+        stack.extend(reversed(node.named_children))
     return tuple((name, text) for name, text in found if seen[name] == 1)
 
 
