@@ -53,6 +53,9 @@ GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
 GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}
 VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
 NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")
+# Java's Formatter: String.format / printf / format (a Locale may come first), "...".formatted
+JAVA_FORMATS = frozenset({"format", "printf", "formatted"})
+JAVA_NUMBER_VERBS = frozenset("doxXeEfgGaAbBcChH")
 
 
 # Array and stream methods that call their callback with each element.
@@ -71,11 +74,21 @@ _ROW_FUNCTIONS = frozenset({"get_object_or_404", "get_list_or_404"})
 _QUERYSET = frozenset({"get", "filter", "exclude", "first", "last", "all", "values", "count"})
 
 
-def stored_row(name: str, receiver: Node | None) -> bool:
+# Go: a method that takes a context first does I/O; named as a read, it returns what a store
+# holds (`s.videos.Get(r.Context(), id)`), not its key.
+_GO_READ = re.compile(r"(Get|Find|Load|Fetch|Lookup|Read|List|Query|Select|Search)\w*")
+_GO_CONTEXT = re.compile(r"ctx|c|r\.Context\(\)|\w+\.Request\.Context\(\)|context\.\w+\(\)")
+
+
+def stored_row(name: str, receiver: Node | None, first: Node | None = None) -> bool:
+    """Whether a call is a lookup whose result is a stored row; ``first``: its first argument
+    (Go's context)."""
     if receiver is None:
         return name in _ROW_FUNCTIONS
     if name in _QUERYSET:
         return str(receiver.text()).endswith(".objects")
+    if first is not None and _GO_READ.fullmatch(name) and _GO_CONTEXT.fullmatch(first.text()):
+        return True
     return _LOOKUP.fullmatch(name) is not None
 
 

@@ -16,6 +16,8 @@ from auditor.analysis.callnames import (
     ELEMENT_CALLBACKS,
     GO_FORMATS,
     GO_READS,
+    JAVA_FORMATS,
+    JAVA_NUMBER_VERBS,
     LOOKUPS,
     MAP_TYPES,
     NOT_A_GETTER,
@@ -266,6 +268,11 @@ class CallMixin(CallbackMixin):
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
+            passed = _passed_function(arg_nodes[0])
+            if passed is not None and self.own_call(None, passed):
+                assert self.p.helpers is not None  # xs.map(render): what render makes of each
+                helpers = self.p.helpers
+                return summaries.call(self, node, passed, helpers, [union(recv)])  # type: ignore[arg-type]
         if name in ELEMENT_CALLBACKS and receiver is not None and arg_nodes:
             element = union(recv)
             if element.tainted and arg_nodes[0].kind() in t.functions:
@@ -285,6 +292,8 @@ class CallMixin(CallbackMixin):
                 return memo  # useMemo(() => sanitize(html), [html]): the callback's value
         if self.p.numbers_clean and self.t.sg_language == "go" and name in GO_FORMATS:
             args = _numbers_formatted(args, GO_FORMATS[name])
+        elif self.p.numbers_clean and self.t.sg_language == "java" and name in JAVA_FORMATS:
+            args = _java_numbers_formatted(args, recv if name == "formatted" else None)
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
             made = _container(name, args)
@@ -294,7 +303,8 @@ class CallMixin(CallbackMixin):
             receiver is not None and name in t.clean_methods
         ):
             return NOTHING
-        if stored_row(name, receiver):
+        go_first = arg_nodes[0] if arg_nodes and self.t.sg_language == "go" else None
+        if stored_row(name, receiver, go_first):
             return NOTHING  # a row the query found, not the text it was looked up by
         if isinstance(recv.const, str) and name in CONST_STRING_METHODS and not recv.tainted:
             consts = [a.const for a in args]
@@ -455,6 +465,35 @@ def _numbers_formatted(args: list[Val], at: int) -> list[Val]:
     for index, verb in enumerate(verbs):
         spot = at + 1 + index
         if spot < len(out) and verb in NUMBER_VERBS:
+            out[spot] = Val(const=out[spot].const)
+    return out
+
+
+def _passed_function(node: Node) -> str | None:
+    """The function named by a map's argument: ``render``, ``Page::render``, ``this::render``."""
+    if node.kind() == "identifier":
+        return str(node.text())
+    if node.kind() == "method_reference":
+        parts = [c for c in node.named_children() if c.kind() == "identifier"]
+        return str(parts[-1].text()) if parts else None
+    return None
+
+
+def _java_numbers_formatted(args: list[Val], form_value: Val | None) -> list[Val]:
+    """``out.printf("<a href=%s/%d>", root, id)``, ``String.format(Locale.US, ...)``,
+    ``"%d".formatted(n)``: the arguments Java's format prints as numbers hold no text."""
+    if form_value is not None:
+        at, form = -1, form_value.const
+    else:
+        at = next((i for i, a in enumerate(args[:2]) if isinstance(a.const, str)), -2)
+        form = args[at].const if at >= 0 else None
+    if not isinstance(form, str) or "$" in form or "%<" in form:  # positional: not followed
+        return args
+    verbs = [m.group(4) for m in VERB.finditer(form) if m.group(4) not in ("%", "n")]
+    out = list(args)
+    for index, verb in enumerate(verbs):
+        spot = at + 1 + index
+        if 0 <= spot < len(out) and verb in JAVA_NUMBER_VERBS:
             out[spot] = Val(const=out[spot].const)
     return out
 

@@ -201,7 +201,11 @@ def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set
         if op in ("and", "&&", "or", "||"):
             lt, lf = guards(table, children[0], prefix)
             rt, rf = guards(table, children[1], prefix)
-            return (lt | rt, lf & rf) if op in ("and", "&&") else (lt & rt, lf | rf)
+            if op in ("and", "&&"):  # `p !== root && !p.startsWith(root + sep)` false: under
+                false = (lf & rf) | (_equated(children[0], False) & rf)
+                return lt | rt, false | (_equated(children[1], False) & lf)
+            true = (lt & rt) | (_equated(children[0], True) & rt)  # `p === root || p.sta...`
+            return true | (_equated(children[1], True) & lt), lf | rf
         left, right = children
         if op in ("in", "not in"):
             if _is_literal(left) and _name(right):  # '..' in name: true means suspicious
@@ -224,6 +228,23 @@ def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set
     if kind in table.calls:
         return _check_call(node, prefix), set()
     return set(), set()
+
+
+def _equated(node: Node, when: bool) -> set[str]:
+    """The two names ``node`` compares (``p === root``) when it says they are equal if it is
+    ``when``: the value is then the other's, which the other side of an `and`/`or` checked."""
+    node = _inner(node)
+    children = node.named_children()
+    if len(children) != 2 or node.kind() not in ("binary_expression", "comparison_operator"):
+        return set()
+    op = operator(node, children)
+    equal = op in ("==", "===", "is")
+    if not equal and op not in ("!=", "!==", "is not"):
+        return set()
+    names = [_name(c) for c in children]
+    if equal != when or None in names:
+        return set()
+    return {str(n) for n in names}
 
 
 def _check_call(node: Node, prefix: bool = True) -> set[str]:

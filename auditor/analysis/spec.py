@@ -178,8 +178,7 @@ def analyse(
     if table is None or tree is None:
         return []
     helpers = summaries.called(spec, language, text, siblings, own)
-    # without the file at hand (a unit made on its own), its own text is all there is of it
-    file_has = _file_matcher(language, siblings.module if siblings is not None else text)
+    file_has = _file_matcher(language, siblings.module if siblings is not None else "", text)
     places = spec.places(tree, text, helpers=helpers, file_has=file_has)
     if siblings is not None:
         places.constants = siblings.constant_texts
@@ -193,12 +192,16 @@ def analyse(
         return []
 
 
-def _file_matcher(language: str, module: str) -> Callable[[StructPattern], bool]:
-    """Whether the file's module-level code (``module``) matches a pattern; parsed on demand."""
+def _file_matcher(language: str, module: str, unit: str) -> Callable[[StructPattern], bool]:
+    """Whether the file matches a pattern: its module-level code (``module``, parsed on
+    demand) or the unit itself (all there is of the file for a unit made on its own)."""
 
     def has(pattern: StructPattern) -> bool:
-        tree = patterns.root(language, module) if module else None
-        return tree is not None and bool(patterns.find(tree, pattern, module))
+        for text in (module, unit) if module and module != unit else (unit,):
+            tree = patterns.root(language, text)
+            if tree is not None and patterns.find(tree, pattern, text):
+                return True
+        return False
 
     return has
 

@@ -71,15 +71,27 @@ def through(flow: Flow, inner: Flow, step: Step) -> Flow:
     )
 
 
+MAX_DEPTH = 2  # helpers of helpers are followed; deeper calls are unknown calls
+
+
 class Helpers:
     """The same-file functions one unit calls, summarised only when a call needs it: with a
     tainted argument, or when the helper reads a source itself (otherwise what it returns is
     clean, as an unknown call's would be). Most calls never need one."""
 
-    def __init__(self, spec: TaintSpec, language: str, bodies: dict[str, str]) -> None:
+    def __init__(
+        self,
+        spec: TaintSpec,
+        language: str,
+        bodies: dict[str, str],
+        siblings: Siblings | None = None,
+        depth: int = 1,
+    ) -> None:
         self.spec = spec
         self.language = language
         self.bodies = bodies
+        self.siblings = siblings  # the file's functions, for the helpers' own helpers
+        self.depth = depth
 
     def __contains__(self, name: object) -> bool:
         return name in self.bodies
@@ -99,14 +111,17 @@ class Helpers:
             return None
         if not tainted and not _has_sources(self.spec, self.language, body):
             return EMPTY
-        return summarize(self.spec, self.language, body)
+        nested = None
+        if self.depth < MAX_DEPTH:  # `render(c)` calling `esc(c.body)`: one level further
+            nested = called(self.spec, self.language, body, self.siblings, name, self.depth + 1)
+        return summarize(self.spec, self.language, body, nested)
 
 
 EMPTY = Summary()
 
 
 def called(spec: TaintSpec, language: str, text: str, siblings: Siblings | None,
-           own: str = "") -> Helpers | None:  # fmt: skip
+           own: str = "", depth: int = 1) -> Helpers | None:  # fmt: skip
     """The same-file functions that ``text`` calls by name (not itself). What they hold is
     asked only as the unit needs it (TaintSpec.places): whether one reads a source when the
     unit has none, whether one has a sink when the unit has none."""
@@ -114,16 +129,20 @@ def called(spec: TaintSpec, language: str, text: str, siblings: Siblings | None,
         return None
     names = sorted((_called_names(text) & siblings.names()) - {own})
     bodies = {name: body for name in names if (body := siblings.text_of(name)) is not None}
-    return Helpers(spec, language, bodies) if bodies else None
+    return Helpers(spec, language, bodies, siblings, depth) if bodies else None
 
 
 _WORDS = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 _CALLED = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*\(")
 
 
+# a function passed by name to map: `comments.map(commentItem)`, `.map(Page::renderComment)`
+_MAPPED = re.compile(r"\.(?:map|flatMap)\(\s*(?:[\w$.]+::)?([A-Za-z_$][\w$]*)\s*\)")
+
+
 @functools.lru_cache(maxsize=1024)
 def _called_names(text: str) -> frozenset[str]:
-    return frozenset(_CALLED.findall(text))
+    return frozenset(_CALLED.findall(text)) | frozenset(_MAPPED.findall(text))
 
 
 _cache: dict[tuple[int, str, str, str], tuple[TaintSpec, object]] = {}
@@ -166,18 +185,25 @@ def _has_sources(spec: TaintSpec, language: str, text: str) -> bool:
     return _cached("sources", spec, language, text, make)
 
 
-def summarize(spec: TaintSpec, language: str, text: str) -> Summary:
-    return _cached("summary", spec, language, text, lambda: _summarize(spec, language, text))
+def summarize(spec: TaintSpec, language: str, text: str, helpers: Helpers | None = None) -> Summary:
+    """What reaches the helper ``text``'s returns and sinks; ``helpers``: the ones it calls."""
+    # keyed by content: the same helper calling other bodies is another summary
+    key = text if helpers is None else "\0".join([text, *sorted(helpers.bodies.values())])
+    return _cached(
+        "summary", spec, language, key, lambda: _summarize(spec, language, text, helpers)
+    )
 
 
-def _summarize(spec: TaintSpec, language: str, text: str) -> Summary:
+def _summarize(
+    spec: TaintSpec, language: str, text: str, helpers: Helpers | None = None
+) -> Summary:
     from auditor.analysis.taint import Engine  # taint imports this module for its calls
 
     table = TABLES.get(language)
     tree = patterns.root(language, text)
     if table is None or tree is None:
         return Summary()
-    places = spec.places(tree, text, summary=True)
+    places = spec.places(tree, text, summary=True, helpers=helpers)
     engine = Engine(table, places)
     try:
         hits = engine.run(tree)
