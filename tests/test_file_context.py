@@ -244,3 +244,29 @@ def test_a_file_that_attaches_a_logging_filter_is_trusted_to_redact() -> None:
         "ATTACH", "logger.addFilter(Redact())"
     )
     assert found("sensitive-data-in-logs", redacting, "python") == []
+
+
+STRUCTLOG = """
+    import structlog
+
+    def _mask(_logger, _method, event):
+        for key in {"access_token", "refresh_token"} & event.keys():
+            event[key] = "***"
+        return event
+
+    structlog.configure(processors=[PROCESSORS structlog.processors.JSONRenderer()])
+    logger = structlog.get_logger()
+
+    class Connector:
+        def refresh(self):
+            payload = httpx.post(TOKEN_URL).json()
+            access_token = payload["access_token"]
+            logger.info("token_refreshed", access_token=access_token)
+"""
+
+
+def test_a_file_that_gives_structlog_a_masking_processor_is_trusted_to_redact() -> None:
+    plain = STRUCTLOG.replace("PROCESSORS", "")
+    assert found("sensitive-data-in-logs", plain, "python") == [("Connector.refresh", 15)]
+    masking = STRUCTLOG.replace("PROCESSORS", "_mask,")
+    assert found("sensitive-data-in-logs", masking, "python") == []

@@ -133,3 +133,37 @@ def test_archive_entry_names_reach_the_file_written_unless_checked_under_the_roo
         }
     """
     assert found("path-traversal", go, "go") == [("unpack", 5)]
+
+
+TRACE_FILTER = """
+    public class TraceFilter extends OncePerRequestFilter {
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response) {
+            String auth = SCHEME(request.getHeader("Authorization"));
+            log.debug("--> {} auth={}", request.getRequestURI(), auth);
+        }
+
+        private static String authScheme(String header) {
+            int space = header == null ? -1 : header.indexOf(' ');
+            return space > 0 ? header.substring(0, space) : "none";
+        }
+    }
+"""
+
+
+def test_a_credential_named_result_of_the_files_own_helper_is_judged_by_its_body() -> None:
+    unknown = TRACE_FILTER.replace("SCHEME", "headers.first")
+    assert found("sensitive-data-in-logs", unknown, "java") == [("TraceFilter.doFilterInternal", 4)]
+    helper = TRACE_FILTER.replace("SCHEME", "authScheme")
+    assert found("sensitive-data-in-logs", helper, "java") == []
+
+
+def test_a_camel_case_child_logger_is_a_logger() -> None:
+    code = """
+        router.post('/login', async (req, res) => {
+          const reqLog = log.child({ route: 'login' });
+          reqLog.info({ password: req.body.password }, 'login attempt');
+        });
+    """
+    assert found("sensitive-data-in-logs", code, "javascript") == [("<module>", 3)]
+    dialog = code.replace("reqLog.info", "dialog.info").replace("const reqLog", "const dialog")
+    assert found("sensitive-data-in-logs", dialog, "javascript") == []

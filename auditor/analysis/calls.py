@@ -103,6 +103,7 @@ class CallMixin(CallbackMixin):
             or right.kind() not in t.calls
             or key_of(right) in self.p.sanitizers
             or PREDICATE.match(self.callee(right)[1])
+            or self._clean_helper(right)
         ):
             return
         targets = [left] if left.kind() in t.identifiers else []
@@ -113,6 +114,17 @@ class CallMixin(CallbackMixin):
             name = target.text()
             if self.p.name_source(name) and not PREDICATE.match(name):
                 st[name] = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
+
+    def _clean_helper(self, call: Node) -> bool:
+        """A call of the file's own helper whose body returns nothing of its inputs or of a
+        source (``authScheme(header)``: the part before the space, or "none"): its result is
+        what its body says, whatever the name it is given."""
+        receiver, name = self.callee(call)
+        if not self.own_call(receiver, name):
+            return False
+        assert self.p.helpers is not None
+        helper = self.p.helpers.summary(name, True)
+        return helper is not None and not helper.returns
 
     def _chained(self, node: Node, st: State) -> Val:
         """``a = b = c = value``, walked in a loop: a test may chain hundreds of names."""
