@@ -15,6 +15,7 @@ from tree_sitter import Node, Parser, QueryCursor
 
 from auditor.analysis import imports
 from auditor.analysis.constants import file_constants
+from auditor.analysis.imports import node_text
 from auditor.filekinds import is_lock_file, text_kind
 from auditor.languages import LANGUAGE_BY_EXTENSION, Grammar, grammar, language_for_path
 from auditor.model import CodeUnit, Siblings, Window
@@ -193,10 +194,6 @@ def _key(node: Node) -> _Key:
     return (node.start_byte, node.end_byte, node.type)
 
 
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
-
-
 def _clean(raw: str) -> str:
     """A name as it appears in a qualname: no generics, pointers, sigils or quotes; `::` -> `.`."""
     raw = " ".join(raw.split())
@@ -244,8 +241,8 @@ def _functions(compiled: Grammar, root: Node) -> list[_Function]:
         found.append(
             _Function(
                 node=node,
-                name=_clean(_text(name)),
-                receiver=_clean(_text(receiver)) if receiver is not None else "",
+                name=_clean(node_text(name)),
+                receiver=_clean(node_text(receiver)) if receiver is not None else "",
                 start=start,
                 end=max(_end_row(outer), start),
             )
@@ -275,7 +272,7 @@ def _scopes(compiled: Grammar, root: Node) -> list[_Scope]:
             node = _first(captures, kind)
             if node is not None:
                 name = _first(captures, "name")
-                label = _clean(_text(name)) if name is not None else ""
+                label = _clean(node_text(name)) if name is not None else ""
                 scopes.append(_Scope(node.start_byte, node.end_byte, label, kind))
     return scopes
 

@@ -17,7 +17,13 @@ from auditor.languages import grammar
 from auditor.rules import load_rules, shipped_rules_dir
 
 RULES = {rule.id: rule for rule in load_rules([shipped_rules_dir()])}
-PATHS = {"python": "app.py", "typescript": "app.ts", "java": "App.java", "go": "app.go"}
+PATHS = {
+    "python": "app.py",
+    "javascript": "app.js",
+    "typescript": "app.ts",
+    "java": "App.java",
+    "go": "app.go",
+}
 
 
 def found(rule_id: str, code: str, language: str) -> list[tuple[str, int]]:

@@ -6,22 +6,7 @@ as ``p === root || p.startsWith(root + sep)``.
 
 from __future__ import annotations
 
-import textwrap
-
-from auditor.evidence import confirm
-from auditor.extract import extract_units
-from auditor.rules import load_rules, shipped_rules_dir
-
-RULES = {rule.id: rule for rule in load_rules([shipped_rules_dir()])}
-PATHS = {"javascript": "app.js", "java": "App.java", "go": "app.go"}
-
-
-def found(rule_id: str, code: str, language: str) -> list[tuple[str, int]]:
-    """(qualified name, line in the file) of each confirmation of ``rule_id`` in the file."""
-    text = textwrap.dedent(code).strip("\n") + "\n"
-    units, _ = extract_units(PATHS[language], text, language)
-    return [(u.qualname, c.start_line) for u in units for c in confirm(RULES[rule_id], u)]
-
+from tests.test_file_context import found
 
 FRAGMENT = """
     const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };

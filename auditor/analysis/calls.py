@@ -98,12 +98,13 @@ class CallMixin(CallbackMixin):
         t = self.t
         if right.kind() == "expression_list" and len(right.named_children()) == 1:
             right = right.named_children()[0]  # Go: `jwt, err := signer.Sign(uid)`
+        if self.p.name_source is None or right.kind() not in t.calls:
+            return
+        receiver, callee = self.callee(right)
         if (
-            self.p.name_source is None
-            or right.kind() not in t.calls
-            or key_of(right) in self.p.sanitizers
-            or PREDICATE.match(self.callee(right)[1])
-            or self._clean_helper(right)
+            key_of(right) in self.p.sanitizers
+            or PREDICATE.match(callee)
+            or self._clean_helper(receiver, callee)
         ):
             return
         targets = [left] if left.kind() in t.identifiers else []
@@ -115,11 +116,10 @@ class CallMixin(CallbackMixin):
             if self.p.name_source(name) and not PREDICATE.match(name):
                 st[name] = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
 
-    def _clean_helper(self, call: Node) -> bool:
+    def _clean_helper(self, receiver: Node | None, name: str) -> bool:
         """A call of the file's own helper whose body returns nothing of its inputs or of a
         source (``authScheme(header)``: the part before the space, or "none"): its result is
         what its body says, whatever the name it is given."""
-        receiver, name = self.callee(call)
         if not self.own_call(receiver, name):
             return False
         assert self.p.helpers is not None
@@ -281,10 +281,9 @@ class CallMixin(CallbackMixin):
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
             passed = _passed_function(arg_nodes[0])
-            if passed is not None and self.own_call(None, passed):
-                assert self.p.helpers is not None  # xs.map(render): what render makes of each
-                helpers = self.p.helpers
-                return summaries.call(self, node, passed, helpers, [union(recv)])  # type: ignore[arg-type]
+            if passed is not None and self.own_call(None, passed):  # xs.map(render)
+                each = [union(recv)]
+                return summaries.call(self, node, passed, self.p.helpers, each)  # type: ignore[arg-type]
         if name in ELEMENT_CALLBACKS and receiver is not None and arg_nodes:
             element = union(recv)
             if element.tainted and arg_nodes[0].kind() in t.functions:
@@ -472,11 +471,19 @@ def _numbers_formatted(args: list[Val], at: int) -> list[Val]:
     form = args[at].const if len(args) > at else None
     if not isinstance(form, str) or "%[" in form:
         return args
-    verbs = [m.group(4) for m in VERB.finditer(form) if m.group(4) != "%"]
+    return _as_numbers(args, at, form, NUMBER_VERBS, "%")
+
+
+def _as_numbers(
+    args: list[Val], at: int, form: str, numeric: frozenset[str], bare: str
+) -> list[Val]:
+    """``args`` with those after index ``at`` that ``form`` prints with a ``numeric`` verb
+    holding no text; ``bare``: the verbs that take no argument (``%%``, Java's ``%n``)."""
+    verbs = [m.group(4) for m in VERB.finditer(form) if m.group(4) not in bare]
     out = list(args)
     for index, verb in enumerate(verbs):
         spot = at + 1 + index
-        if spot < len(out) and verb in NUMBER_VERBS:
+        if 0 <= spot < len(out) and verb in numeric:
             out[spot] = Val(const=out[spot].const)
     return out
 
@@ -501,13 +508,7 @@ def _java_numbers_formatted(args: list[Val], form_value: Val | None) -> list[Val
         form = args[at].const if at >= 0 else None
     if not isinstance(form, str) or "$" in form or "%<" in form:  # positional: not followed
         return args
-    verbs = [m.group(4) for m in VERB.finditer(form) if m.group(4) not in ("%", "n")]
-    out = list(args)
-    for index, verb in enumerate(verbs):
-        spot = at + 1 + index
-        if 0 <= spot < len(out) and verb in JAVA_NUMBER_VERBS:
-            out[spot] = Val(const=out[spot].const)
-    return out
+    return _as_numbers(args, at, form, JAVA_NUMBER_VERBS, "%n")
 
 
 def _container(type_name: str, args: list[Val]) -> Val | None:

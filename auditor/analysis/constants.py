@@ -15,6 +15,8 @@ import re
 
 from tree_sitter import Node
 
+from auditor.analysis.imports import node_text
+
 CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 MAX_TEXT = 2000  # characters kept of one constant: enough to tell what it is
 
@@ -63,7 +65,7 @@ def file_constants(root: Node) -> tuple[tuple[str, str], ...]:
         if binding is not None:
             name_node = node.child_by_field_name(binding[0])
             if name_node is not None and name_node.type == "identifier":
-                name = _text(name_node)
+                name = node_text(name_node)
                 seen[name] = seen.get(name, 0) + 1
                 value = node.child_by_field_name(binding[1])
                 text = _string_text(value) if value is not None else None
@@ -79,7 +81,7 @@ def _string_text(node: Node) -> str | None:
     if node.type in _STRINGS or node.type == "template_string":
         if _substitutes(node):
             return None
-        quoted = _QUOTES.match(_text(node).strip())
+        quoted = _QUOTES.match(node_text(node).strip())
         return quoted.group(2) if quoted else None
     if node.type not in _JOINS:
         return None
@@ -93,7 +95,7 @@ def _string_text(node: Node) -> str | None:
         parts.append(text)
     if node.type in ("binary_operator", "binary_expression"):
         operator = node.child_by_field_name("operator")
-        if operator is None or _text(operator) != "+":
+        if operator is None or node_text(operator) != "+":
             return None
     return "".join(parts) if parts else None
 
@@ -101,7 +103,3 @@ def _string_text(node: Node) -> str | None:
 def _substitutes(node: Node) -> bool:
     """A template literal's ``${x}`` or an f-string's ``{x}``: computed, not constant."""
     return any(c.type in ("template_substitution", "interpolation") for c in node.named_children)
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")

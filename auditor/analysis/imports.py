@@ -85,18 +85,19 @@ def _bindings(node: Node) -> list[tuple[str, str]]:
         source = node.child_by_field_name("module_name")
         if source is None or source.type != "dotted_name":
             return out
-        module = _text(source) + "."
+        module = node_text(source) + "."
     for name in node.children_by_field_name("name"):
         if name.type == "aliased_import":
             target, alias = name.child_by_field_name("name"), name.child_by_field_name("alias")
             if target is not None and alias is not None:
-                out.append((_text(alias), module + _text(target)))
+                out.append((node_text(alias), module + node_text(target)))
         elif module and name.type == "dotted_name":
-            out.append((_text(name).rsplit(".", 1)[-1], module + _text(name)))
+            out.append((node_text(name).rsplit(".", 1)[-1], module + node_text(name)))
     return [(local, qualified) for local, qualified in out if local != qualified]
 
 
-def _text(node: Node) -> str:
+def node_text(node: Node) -> str:
+    """A tree-sitter node's text (its bytes decoded, never raising)."""
     return (node.text or b"").decode("utf-8", "replace")
 
 
@@ -122,7 +123,7 @@ def resolve(language: str, text: str, imported: Table = ()) -> str:
             head = head.child_by_field_name("object")
         if head is None or head.type != "identifier":
             continue
-        name = _text(head)
+        name = node_text(head)
         if name in local and name not in bound:
             edits.append((head.start_byte, head.end_byte, local[name]))
     if not edits:
@@ -163,7 +164,7 @@ def _identifiers(node: Node) -> set[str]:
     """The identifiers a binding target names: ``a``, ``a, b``, ``(a, [b])``, parameters with
     defaults or types; not ``x.y`` or ``x[i]`` (those bind nothing new)."""
     if node.type == "identifier":
-        return {_text(node)}
+        return {node_text(node)}
     if node.type in ("attribute", "subscript", "call"):
         return set()
     if node.type in _NAMED_PARAMETERS:

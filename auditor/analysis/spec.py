@@ -42,9 +42,9 @@ class Sink:
     direct_parameters: bool = False
     literal: str = ""  # regex: the text a value was built into must match (e.g. SQL words)
     built_only: bool = False
-    # the sink counts only in a file whose module-level code matches this (an import of Go's
-    # text/template, a Jinja Environment made with autoescape=False); `file: {not: ...}`: only
-    # in a file whose module-level code does not (a pino logger configured to redact)
+    # the sink counts only in a file that matches this, in its module-level code or in the unit
+    # (an import of Go's text/template, a Jinja Environment made with autoescape=False);
+    # `file: {not: ...}`: only in a file that does not (a pino logger configured to redact)
     file: StructPattern | None = None
     file_negated: bool = False
 
@@ -90,8 +90,8 @@ class TaintSpec:
         ``summary``: the unit is a helper being summarised (summaries.py): its parameters are
         marked and its returns collected, so it is walked whatever it holds. ``helpers``: the
         summaries of the same-file functions it calls (sinks and sources of their own).
-        ``file_has``: whether the file's module-level code matches a pattern (a sink's `file`
-        condition; without it such sinks do not count)."""
+        ``file_has``: whether the file matches a pattern (a sink's `file` condition; without
+        it, a sink with one does not count, and one with `file: {not: ...}` does)."""
         found = Places(
             parameters=self.parameters,
             numbers_clean=self.numbers_clean,
