@@ -217,3 +217,48 @@ def test_a_go_result_named_for_a_token_is_one() -> None:
         }
     """
     assert findings("sensitive-data-in-logs", code, "go", "tokens.go") == {"issue": [9]}
+
+
+GO_BUILDER = """
+    package web
+
+    func (h *Handler) Widget(c *gin.Context) {
+        entries, _ := h.Store.Recent(7, 50)
+        var b strings.Builder
+        for _, e := range entries {
+            writeEntry(&b, e)
+        }
+        c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(b.String()))
+    }
+
+    func writeEntry(b *strings.Builder, e Entry) {
+        fmt.Fprintf(b, `<li><strong>%s</strong></li>`, e.Author)
+    }
+"""
+
+JAVA_BUILDER = """
+    class Reviews {
+        @GetMapping(value = "/reviews", produces = MediaType.TEXT_HTML_VALUE)
+        @ResponseBody
+        public String page(@RequestParam String q) {
+            StringBuilder html = new StringBuilder("<div>");
+            appendQuery(html, q);
+            return html.append("</div>").toString();
+        }
+
+        private void appendQuery(StringBuilder html, String q) {
+            html.append("<h2>Results for ").append(q).append("</h2>");
+        }
+    }
+"""
+
+
+def test_a_helper_that_appends_to_a_builder_hands_back_what_it_appended() -> None:
+    go = findings("xss", GO_BUILDER, "go", "web.go")
+    assert go["Widget"] == [9]
+    escaped = GO_BUILDER.replace("e.Author)", "html.EscapeString(e.Author))")
+    assert findings("xss", escaped, "go", "web.go")["Widget"] == []
+    java = findings("xss", JAVA_BUILDER, "java", "Reviews.java")
+    assert java["page"] == [7]
+    escaped = JAVA_BUILDER.replace(".append(q)", ".append(HtmlUtils.htmlEscape(q))")
+    assert findings("xss", escaped, "java", "Reviews.java")["page"] == []

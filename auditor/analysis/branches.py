@@ -23,6 +23,7 @@ _CASE_KINDS = frozenset({"expression_case", "default_case", "type_case"})
 
 
 class BranchMixin:
+    relatives: dict[str, str]  # `rel = path.relative(root, full)`: rel -> full
     t: Table
     p: Any  # taint.Places
 
@@ -89,6 +90,10 @@ class BranchMixin:
         if self.p.name_source is not None:
             return  # a secret that passed a check (`header.startsWith("Bearer ")`) is still one
         for name in names:
+            if name.startswith(fold.RELATIVE):
+                name = self.relatives.get(name[len(fold.RELATIVE) :], "")
+                if not name:
+                    continue  # `name.startsWith('..')` on a name never made relative to a root
             st[name] = CHECKED
 
     def loop(self, node: Node, st: State) -> None:

@@ -1,6 +1,8 @@
 """Callbacks the data-flow engine follows with a value bound: what ``xs.map(x => ...)`` makes
-of each element, and the body of ``req.files.forEach((file) => { ... })`` with ``file`` an
-element of the array (calls.py asks; a callback's parameters are otherwise the API's values).
+of each element, the body of ``req.files.forEach((file) => { ... })`` with ``file`` an
+element of the array, and ``p.then((data) => ...)`` with ``data`` what the promise holds
+(calls.py asks; a callback's parameters are otherwise the API's values). Also React state:
+what any callback hands ``setProfile(...)`` is what ``profile`` holds when the component renders.
 """
 
 from __future__ import annotations
@@ -9,15 +11,70 @@ from collections.abc import Callable
 from typing import Any
 
 from auditor.analysis.languages import Table
-from auditor.analysis.values import NOTHING, Val
+from auditor.analysis.values import NOTHING, Flow, Step, Val, cap, union
 
 Node = Any  # ast_grep_py.SgNode (untyped)
 State = dict[str, Val]
 
 
+# `const [profile, setProfile] = useState(null)`: React's hook and Preact's
+_STATE_HOOKS = frozenset({"useState", "React.useState"})
+
+
 class CallbackMixin:
     t: Table
     function: Callable[[Node, State], None]  # params.ParamsMixin's, in the engine
+    # React state: a setter's name -> its state variable, and what setters were handed so far
+    setters: dict[str, str]
+    cells: dict[str, Val]
+    depth: int
+    # (function depth, flows): what the returns of a callback walked for its value hand back
+    frames: list[tuple[int, set[Flow]]]
+
+    def state_hook(self, left: Node, right: Node) -> None:
+        """Remember ``setProfile`` as the setter of ``profile`` in ``const [profile,
+        setProfile] = useState(...)``."""
+        if left.kind() != "array_pattern" or right.kind() != "call_expression":
+            return
+        function = right.field("function")
+        names = [c.text() for c in left.named_children()]
+        if function is not None and function.text() in _STATE_HOOKS and len(names) == 2:
+            self.setters[names[1]] = names[0]
+
+    def set_state(self, name: str, arg_nodes: list[Node], args: list[Val], step: Step) -> None:
+        """``setProfile(p)`` (in an effect, a handler, a promise's callback): ``profile`` holds
+        ``p`` from then on, whichever walk of the component's body reads it (an updater
+        function, ``setCount(c => c + 1)``, is the state's own value again)."""
+        cell = self.setters.get(name)
+        if cell is None or not args or arg_nodes[0].kind() in self.t.functions:
+            return
+        self.cells[cell] = union(self.cells.get(cell, NOTHING), args[0].stepped(step))
+
+    def promised(self, callback: Node, held: Val, st: State) -> Val | None:
+        """``p.then((data) => ...)``: the callback's body with ``data`` what ``p`` holds; what
+        the body returns (``r => r.json()``) is what the new promise holds."""
+        if callback.kind() not in self.t.functions:
+            return None
+        mapped = self._mapped(callback, held, st)
+        if mapped is not None:
+            return mapped
+        if held.tainted:
+            return self.returned_by(callback, held, st)
+        return None
+
+    def returned_by(self, callback: Node, first: Val, st: State) -> Val:
+        """What a callback with a block body returns (``useMemo(() => { ...; return
+        DOMPurify.sanitize(raw); })``), its first parameter bound to ``first``."""
+        inner = dict(st)
+        name = self._first_parameter(callback)
+        if name is not None:
+            inner[name.text()] = first
+        self.frames.append((self.depth + 1, set()))
+        try:
+            self.function(callback, inner)
+        finally:
+            _, flows = self.frames.pop()
+        return Val(cap(frozenset(flows))) if flows else NOTHING
 
     def expr(self, node: Node, st: State) -> Val:
         raise NotImplementedError
@@ -25,26 +82,23 @@ class CallbackMixin:
     def _each(self, callback: Node, element: Val, st: State) -> None:
         """``req.files.forEach((file) => { ... })``: the callback's body again, its first
         parameter an element of the (tainted) array (the first walk saw an API's value)."""
-        params = callback.field("parameters") or callback.field("parameter")
-        first: Node | None = None
-        if params is not None and params.kind() == "identifier":
-            first = params
-        elif params is not None:
-            for child in params.named_children():
-                if child.kind() == "identifier":
-                    first = child
-                elif child.kind() in self.t.parameters:
-                    first = next(
-                        (n for n in child.named_children() if n.kind() == "identifier"), None
-                    )
-                else:
-                    continue
-                break
+        first = self._first_parameter(callback)
         if first is None:
             return
         inner = dict(st)
         inner[first.text()] = element
         self.function(callback, inner)
+
+    def _first_parameter(self, callback: Node) -> Node | None:
+        params = callback.field("parameters") or callback.field("parameter")
+        if params is None or params.kind() == "identifier":
+            return params
+        for child in params.named_children():
+            if child.kind() == "identifier":
+                return child
+            if child.kind() in self.t.parameters:
+                return next((n for n in child.named_children() if n.kind() == "identifier"), None)
+        return None
 
     def _mapped(self, callback: Node, element: Val, st: State) -> Val | None:
         """The value of ``xs.map(x => body)``: the body with ``x`` bound to an element (as

@@ -33,7 +33,10 @@ PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", "
                          "dict", "vars", "list", "tuple", "String", "format_map", "Sprintf",
                          "sprintf", "formatted", "append", "strip", "trim", "lower", "upper",
                          "replace", "copy", "to_dict", "model_dump", "json",
-                         "getBytes"})  # fmt: skip
+                         "getBytes",
+                         # a schema's parse hands back the data it checked (zod, valibot, yup)
+                         "safeParse", "parse", "parseAsync", "safeParseAsync",
+                         "validateSync", "cast"})  # fmt: skip
 # X_TRACE_ID, HttpHeaders.AUTHORIZATION: a constant named for the key it holds
 CONSTANT_KEY = re.compile(r"(?:[A-Z]\w*\.)*([A-Z][A-Z0-9_]*[A-Z0-9])")
 LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",
@@ -50,6 +53,8 @@ NOT_A_GETTER = ("verify", "check", "is", "has", "change", "set", "update", "rese
                  "remove", "revoke", "expire", "invalidate")  # fmt: skip
 
 GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
+# ... and writes into its first argument: `fmt.Fprintf(b, "<li>%s</li>", e.Message)` grows `b`
+GO_WRITES = frozenset({"Fprintf", "Fprint", "Fprintln", "WriteString"})
 GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}
 VERB = re.compile(r"%[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?([a-zA-Z%])")
 NUMBER_VERBS = frozenset("dboOxXeEfFgGtcUp")

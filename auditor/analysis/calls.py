@@ -16,6 +16,7 @@ from auditor.analysis.callnames import (
     ELEMENT_CALLBACKS,
     GO_FORMATS,
     GO_READS,
+    GO_WRITES,
     JAVA_FORMATS,
     JAVA_NUMBER_VERBS,
     LOOKUPS,
@@ -45,9 +46,15 @@ def short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# a saved row's key is the database's, not text a user wrote (taint.STORED_KEYS for fields)
+ID_GETTERS = frozenset({"getId", "id", "getUuid", "uuid", "getPk", "pk", "ID", "GetID", "GetId"})
+
+
 class CallMixin(CallbackMixin):
     t: Table
     p: Any  # taint.Places
+    relatives: dict[str, str]  # branches.BranchMixin's
+    receiver: str  # params.ParamsMixin's
 
     def named_part(self, base: Val, key: str, node: Node) -> Val:
         raise NotImplementedError
@@ -87,6 +94,12 @@ class CallMixin(CallbackMixin):
                 joined = joined.built(literal_of(old, value))
             value = Val(joined.taint, const=const)
         self.assign(left, value, st, node)
+        if left.kind() == "array_pattern":
+            self.state_hook(left, right)
+        made = right.named_children()[0] if right.kind() == "expression_list" else right
+        if made.kind() in t.calls and (full := fold.relative_of(made)) is not None:
+            first = left if left.kind() in t.identifiers else left.named_children()[0]
+            self.relatives[first.text()] = full  # rel, err := filepath.Rel(root, full)
         if op in ("=", ":=") and not union(value).tainted:
             self._named_result(left, right, node, st)
         return value
@@ -185,8 +198,15 @@ class CallMixin(CallbackMixin):
         ):
             targets = [c for c in target.named_children() if c.kind() != "comment"]
             items = value.items
+            go_results = (
+                t.sg_language == "go"
+                and len(targets) > 1
+                and (items is None or len(items) != len(targets))
+            )  # one call's several results
             for index, child in enumerate(targets):
                 part = items[index] if items is not None and len(items) == len(targets) else value
+                if go_results and index == len(targets) - 1 and child.text() in ("err", "ok"):
+                    part = NOTHING  # `dump, err := httputil.DumpRequest(r, true)`: an error
                 self.assign(child, union(part) if part.items or part.keys else part, st, at)
         elif kind == "object_pattern":  # const { a, b: c, d = 'x', e: f = '' } = req.body
             for child in target.named_children():
@@ -248,7 +268,11 @@ class CallMixin(CallbackMixin):
         return (
             helpers is not None
             and name in helpers
-            and (receiver is None or receiver.text() in summaries.RECEIVERS)
+            and (
+                receiver is None
+                or receiver.text() in summaries.RECEIVERS
+                or (bool(self.receiver) and receiver.text() == self.receiver)
+            )
         )
 
     def call(self, node: Node, st: State) -> Val:
@@ -274,8 +298,17 @@ class CallMixin(CallbackMixin):
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
+        if name in ID_GETTERS and not args and any(f.kind == "stored" for f in recv.taint):
+            return Val(frozenset(f for f in recv.taint if f.kind != "stored"))  # row.getId()
+        if receiver is None and name in self.setters:
+            step = Step(node.range().start.line, short(node.text()))
+            self.set_state(name, arg_nodes, args, step)
+        if name == "then" and receiver is not None and arg_nodes:
+            held = self.promised(arg_nodes[0], recv, st)
+            if held is not None:
+                return held  # fetch(url).then((r) => r.json()): the body the response holds
         if self.own_call(receiver, name):
-            return summaries.call(self, node, name, self.p.helpers, args)  # type: ignore[arg-type]
+            return summaries.call(self, node, name, self.p.helpers, args, st)  # type: ignore[arg-type]
         if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:
@@ -283,7 +316,7 @@ class CallMixin(CallbackMixin):
             passed = _passed_function(arg_nodes[0])
             if passed is not None and self.own_call(None, passed):  # xs.map(render)
                 each = [union(recv)]
-                return summaries.call(self, node, passed, self.p.helpers, each)  # type: ignore[arg-type]
+                return summaries.call(self, node, passed, self.p.helpers, each, st)  # type: ignore[arg-type]
         if name in ELEMENT_CALLBACKS and receiver is not None and arg_nodes:
             element = union(recv)
             if element.tainted and arg_nodes[0].kind() in t.functions:
@@ -301,10 +334,20 @@ class CallMixin(CallbackMixin):
             memo = self._mapped(arg_nodes[0], NOTHING, st)
             if memo is not None:
                 return memo  # useMemo(() => sanitize(html), [html]): the callback's value
+            if arg_nodes[0].kind() in t.functions:
+                return self.returned_by(arg_nodes[0], NOTHING, st)
         if self.p.numbers_clean and self.t.sg_language == "go" and name in GO_FORMATS:
             args = _numbers_formatted(args, GO_FORMATS[name])
         elif self.p.numbers_clean and self.t.sg_language == "java" and name in JAVA_FORMATS:
             args = _java_numbers_formatted(args, recv if name == "formatted" else None)
+        if receiver is None and name == "dict" and args and args[0].keys is not None:
+            keys = dict(args[0].keys)  # dict(settings, api_key=masked): a copy, one key replaced
+            for arg_node, value in zip(arg_nodes[1:], args[1:], strict=True):
+                key = arg_node.field("name") if arg_node.kind() == "keyword_argument" else None
+                if key is None:
+                    return union(*args)
+                keys[(key.text(),)] = value
+            return Val(keys=keys)
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
             made = _container(name, args)
@@ -367,9 +410,12 @@ class CallMixin(CallbackMixin):
         ``fmt.Fprintf(&buf, "...%s", name)``, ``c.ShouldBindJSON(&form)``."""
         arguments = node.field("arguments")
         function = node.field("function")
-        reads = function is not None and function.text().rsplit(".", 1)[-1] in GO_READS
-        for arg in arguments.named_children() if arguments is not None else []:
-            target = arg if reads and arg.kind() in self.t.identifiers else None
+        called = function.text().rsplit(".", 1)[-1] if function is not None else ""
+        reads = called in GO_READS
+        args = arguments.named_children() if arguments is not None else []
+        for at, arg in enumerate(args):
+            into = reads or (at == 0 and called in GO_WRITES and len(args) > 1)
+            target = arg if into and arg.kind() in self.t.identifiers else None
             if arg.kind() == "unary_expression" and arg.text().startswith("&"):
                 target = arg.named_children()[-1] if arg.named_children() else None
             kind = target.kind() if target is not None else ""

@@ -207,6 +207,16 @@ def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set
             true = (lt & rt) | (_equated(children[0], True) & rt)  # `p === root || p.sta...`
             return true | (_equated(children[1], True) & lt), lf | rf
         left, right = children
+        if (
+            op in ("in", "not in")
+            and right.kind() == "attribute"
+            and right.text().endswith(".parents")
+        ):  # `if ROOT not in candidate.parents: raise`: candidate lies under ROOT
+            inner = right.field("object")
+            under = _name(_path_of(inner)) if inner is not None else None
+            if under is None:
+                return set(), set()
+            return ({under}, set()) if op == "in" else (set(), {under})
         if op in ("in", "not in"):
             if _is_literal(left) and _name(right):  # '..' in name: true means suspicious
                 checked = {str(_name(right))}
@@ -226,8 +236,65 @@ def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set
             return ({name}, set()) if op in ("==", "===") else (set(), {name})
         return set(), set()
     if kind in table.calls:
+        climbs = _climbs_out(node)
+        if climbs is not None:
+            return set(), {RELATIVE + climbs}
         return _check_call(node, prefix), set()
     return set(), set()
+
+
+# `rel.startsWith('..')` false: a relative path that does not climb out of its base. Only a path
+# made relative to a root (`rel = path.relative(root, full)`) is then known to lie under it; the
+# engine maps the name back to the full path (taint.Engine.sanitize), a raw name stays unchecked.
+RELATIVE = "..:"
+_DOTDOT = frozenset({"..", "../", "..\\"})
+
+
+# path.relative(root, full), filepath.Rel(root, full), os.path.relpath(full, root),
+# root.relativize(full): the position of the full path among the arguments
+_RELATIVE_CALLS = {"relative": 1, "Rel": 1, "relpath": 0, "relativize": 0}
+
+
+def relative_of(node: Node) -> str | None:
+    """The full path's name when ``node`` makes it relative to a root."""
+    function = node.field("function") or node.field("name")
+    if function is None:
+        return None
+    at = _RELATIVE_CALLS.get(function.text().rsplit(".", 1)[-1])
+    arguments = node.field("arguments")
+    args = arguments.named_children() if arguments is not None else []
+    if at is None or (len(args) != 2 and not (at == 0 and len(args) == 1)):
+        return None
+    return _name(_path_of(args[at]))
+
+
+def _climbs_out(node: Node) -> str | None:
+    function = node.field("function") or node.field("name")
+    if function is None:
+        return None
+    method = function.text().rsplit(".", 1)[-1]
+    if method not in ("startsWith", "startswith", "HasPrefix"):
+        return None
+    arguments = node.field("arguments")
+    args = arguments.named_children() if arguments is not None else []
+    if method == "HasPrefix" and len(args) == 2 and _dotdot(args[1]):
+        return _name(args[0])
+    receiver = node.field("object")
+    if receiver is None and function.kind() in ("attribute", "member_expression"):
+        receiver = function.field("object")
+    if receiver is not None and len(args) == 1 and _dotdot(args[0]):
+        return _name(receiver)
+    return None
+
+
+def _dotdot(node: Node) -> bool:
+    """``'..'``, ``"../"``, or ``".." + string(filepath.Separator)`` / ``'..' + path.sep``."""
+    if string_value(node) in _DOTDOT:
+        return True
+    children = node.named_children()
+    return (
+        node.kind() == "binary_expression" and bool(children) and string_value(children[0]) == ".."
+    )
 
 
 def _equated(node: Node, when: bool) -> set[str]:
@@ -272,6 +339,12 @@ def _check_call(node: Node, prefix: bool = True) -> set[str]:
         return {n for n in [_name(args[1])] if n}
     if method in _ARGUMENT_CHECKS and method != "search":
         return {names[0]} if names else set()
+    if receiver is not None and method == "matches" and receiver.kind() == "method_invocation":
+        inner = receiver.field("name")  # NAME.matcher(name).matches(): the matched name
+        matched = receiver.field("arguments")
+        if inner is not None and inner.text() == "matcher" and matched is not None:
+            found = [_name(a) for a in matched.named_children()]
+            return {n for n in found[:1] if n}
     if receiver is not None:
         name = _name(_path_of(receiver))
         return {name} if name else set()

@@ -186,7 +186,9 @@ JAVASCRIPT = Table(
     not_kinds=frozenset({"unary_expression"}),
     numbers=frozenset({"number"}),
     true_false=("true", "false"),
-    clean_functions=frozenset({"Boolean", "isNaN", "isFinite"}),
+    clean_functions=frozenset(
+        {"Boolean", "isNaN", "isFinite", "fetch"}
+    ),  # fetch: the server's reply, not the URL
     clean_methods=_COMMON_CLEAN_METHODS,
     mutators=frozenset({"push", "unshift", "write", "append", "add", "set"}),
     putters=frozenset({"set"}),

@@ -67,6 +67,9 @@ class ParamsMixin:
     p: Any  # taint.Places
     depth: int
     returned: set[Flow]
+    marks: dict[str, int]
+    changed: dict[str, Val]
+    receiver: str  # a Go method's receiver name: `a.entryPath(k)` calls the file's own method
 
     def block(self, node: Node, st: State) -> bool:
         raise NotImplementedError
@@ -82,6 +85,10 @@ class ParamsMixin:
         # promise's result), not the unit's caller's values: `.then((data) => ...)`.
         callback = holder is not None and holder.kind() in ("arguments", "argument_list")
         self.depth += 1
+        receiver = node.field("receiver") if node.kind() == "method_declaration" else None
+        if receiver is not None and self.depth == 1:  # Go: `func (a *Admin) Purge(...)`
+            names = [n.text() for n in receiver.find_all(kind="identifier")]
+            self.receiver = names[0] if names else ""
         if params is not None and self.p.summary and self.depth == 1:
             self.mark_parameters(params, st)  # a helper being summarised: each one marked
         elif params is not None and not callback:
@@ -96,7 +103,8 @@ class ParamsMixin:
                 # function, `@RequestParam String q`) is the request's, not the caller's.
                 source = self.p.sources.get(key_of(child))
                 if source is not None:
-                    step = Step(child.range().start.line, f"request parameter {name}")
+                    what = "request parameter" if source == "request" else "parameter"
+                    step = Step(child.range().start.line, f"{what} {name}")
                     st[name] = Val(frozenset({Flow(step, source)}))
                 elif self.p.parameters and not _CODE_PARAMETER.fullmatch(name):
                     flow = Flow(Step(node.range().start.line, f"parameter {name}"), "parameter")
@@ -109,6 +117,10 @@ class ParamsMixin:
                     self.returned |= value.taint
             else:
                 self.block(body, st)
+                if self.p.summary and self.depth == 1:
+                    self.changed = {
+                        name: st[name] for name in self.marks if name in st
+                    }  # what `appendReview(html, r)` leaves in `html`
         self.depth -= 1
 
     def mark_parameters(self, params: Node, st: State) -> None:
@@ -133,6 +145,7 @@ class ParamsMixin:
                     continue
                 step = Step(child.range().start.line, f"parameter {name}")
                 st[name] = Val(frozenset({Flow(step, mark(index))}))
+                self.marks[name] = index
                 index += 1
 
     def parameter_names(self, params: Node) -> list[tuple[str, list[str], Node]]:

@@ -58,6 +58,8 @@ class TaintSpec:
     names: str = ""  # regex over one identifier / key: names that say they hold a secret
     numbers_clean: bool = False  # the `numeric` sanitizers apply: typed numbers carry no text
     prefix_guards: bool = False  # `prefix`: a startswith check cleans (a path under a root)
+    # the sources that come from the `stored` group: their flows are "stored", not "request"
+    stored: tuple[StructPattern, ...] = ()  # a tuple: the pack's key hashes its repr
 
     def sinks_in(self, tree: object, text: str = "") -> bool:
         """Whether any of the sinks is in ``tree`` (no sources, sanitizers or walk); kept for
@@ -148,8 +150,9 @@ class TaintSpec:
             sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
         for pattern, matches in sources:
             for match in matches:
+                kind = "stored" if pattern in self.stored else "request"
                 for node in patterns.focus_nodes(match, pattern):
-                    found.sources[key_of(node)] = "request"
+                    found.sources[key_of(node)] = kind
         for pattern in self.sanitizers:
             for match in patterns.find(tree, pattern, text):
                 for node in patterns.focus_nodes(match, pattern):
@@ -293,6 +296,8 @@ def load_taint(
         return tuple(out)
 
     sources = group("sources")
+    listed = value.get("sources") or []
+    stored = tuple(table.get("stored", ())) if "stored" in listed else ()
     sanitizers = group("sanitizers")
     sinks = _sinks(value.get("sinks"), where, check)
     names = value.get("names", "")
@@ -307,7 +312,7 @@ def load_taint(
         raise AuditorError(f"{where}.sinks: at least one sink pattern is needed")
     numbers_clean = "numeric" in (value.get("sanitizers") or [])
     prefix = "prefix" in (value.get("sanitizers") or [])
-    return TaintSpec(sources, sanitizers, sinks, parameters, names, numbers_clean, prefix)
+    return TaintSpec(sources, sanitizers, sinks, parameters, names, numbers_clean, prefix, stored)
 
 
 def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:

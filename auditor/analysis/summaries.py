@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from auditor.analysis import patterns
 from auditor.analysis.languages import TABLES
-from auditor.analysis.values import MAX_LITERAL, NOTHING, Flow, Step, Val, cap, union
+from auditor.analysis.values import MAX_LITERAL, NOTHING, Const, Flow, Step, Val, cap, union
 
 if TYPE_CHECKING:
     from auditor.analysis.spec import TaintSpec
-    from auditor.analysis.taint import Engine, Node, SinkSpec
+    from auditor.analysis.taint import Engine, Node, SinkSpec, State
     from auditor.model import Siblings
 
 T = TypeVar("T")
@@ -42,6 +42,12 @@ RECEIVERS = frozenset({"self", "this", "cls"})  # a call on these is to the file
 class Summary:
     returns: tuple[Flow, ...] = ()  # parameter marks and request reads that reach a return
     sinks: tuple[tuple[int, SinkSpec, Flow, str], ...] = ()  # (parameter, sink, mark, sink text)
+    # (parameter, flow): another parameter's mark (or a source) that the helper put into a
+    # parameter it was handed, a builder or a writer (`appendReview(html, r)`)
+    grows: tuple[tuple[int, Flow], ...] = ()
+    # the keys of the dict or object every return hands back, and what each holds
+    # (`return {"provider": p, "api_key": k}`): the caller can overwrite or mask one of them
+    keyed: tuple[tuple[tuple[Const, ...], tuple[Flow, ...]], ...] | None = None
 
 
 def mark(index: int) -> str:
@@ -216,16 +222,37 @@ def _summarize(
             index = marked(flow)
             if index is not None:
                 sinks.append((index, hit.sink, flow, hit.text))
-    return Summary(returns, tuple(sorted(sinks, key=lambda s: (s[0], s[1].label, s[3]))))
+    grows = [
+        (index, flow)
+        for name, index in engine.marks.items()
+        for flow in engine.changed.get(name, NOTHING).taint
+        if marked(flow) != index and flow.kind != "name"
+    ]
+    keys = engine.returned_keys
+    keyed = None
+    if keys and returns:
+        keyed = tuple(
+            (key, tuple(sorted(flows, key=_order)))
+            for key, flows in sorted(keys.items(), key=lambda item: repr(item[0]))
+        )
+    return Summary(
+        returns,
+        tuple(sorted(sinks, key=lambda s: (s[0], s[1].label, s[3]))),
+        tuple(sorted(grows, key=lambda g: (g[0], _order(g[1])))),
+        keyed,
+    )
 
 
 def _order(flow: Flow) -> tuple[object, ...]:
     return (flow.kind, flow.source.line, flow.source.text, flow.built, flow.literal, flow.led)
 
 
-def call(engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val]) -> Val:
+def call(
+    engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val], st: State
+) -> Val:
     """A call into a helper of the file: a sink inside that an argument's flow reaches is a hit
-    at the call; the result holds what reaches the helper's returns."""
+    at the call; the result holds what reaches the helper's returns, and an argument the helper
+    builds into (a StringBuilder, a Go *strings.Builder) holds what it was given."""
     from auditor.analysis.params import key_of
     from auditor.analysis.taint import Hit, _ranked
 
@@ -234,6 +261,8 @@ def call(engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val
     if helper is None:
         return NOTHING
     line = node.range().start.line
+    if helper.grows:
+        _grow(engine, node, name, helper, args, st)
     for index, sink, inner, text in helper.sinks:
         if index >= len(args):
             continue
@@ -244,8 +273,17 @@ def call(engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val
             engine.hits.setdefault(
                 key_of(node), Hit(sink, line, last, tuple(_ranked(flows)), node.text())
             )
+    if helper.keyed is not None:  # {"api_key": ...}: the caller sees the keys
+        keys = {key: _returned(flows, args, line, name) for key, flows in helper.keyed}
+        return Val(keys={key: Val(cap(frozenset(f))) if f else NOTHING for key, f in keys.items()})
+    found = _returned(helper.returns, args, line, name)
+    return Val(cap(frozenset(found))) if found else NOTHING
+
+
+def _returned(flows: tuple[Flow, ...], args: list[Val], line: int, name: str) -> set[Flow]:
+    """The caller's flows a helper's returned ``flows`` stand for."""
     found: set[Flow] = set()
-    for inner in helper.returns:
+    for inner in flows:
         position = marked(inner)
         if position is None and inner.kind == "name":
             continue  # a name inside the helper says what it holds there; the caller names its own
@@ -254,4 +292,31 @@ def call(engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val
             found.add(Flow(step, inner.kind, built=inner.built, literal=inner.literal))
         elif position < len(args):
             found |= {through(a, inner, Step(line, f"{name}()")) for a in args[position].taint}
-    return Val(cap(frozenset(found))) if found else NOTHING
+    return found
+
+
+def _grow(
+    engine: Engine, node: Node, name: str, helper: Summary, args: list[Val], st: State
+) -> None:
+    """``appendReview(html, r)``: ``html`` now holds what the helper appended of ``r``."""
+    arguments = node.field("arguments")
+    nodes = [c for c in arguments.named_children() if c.kind() != "comment"] if arguments else []
+    step = Step(node.range().start.line, f"{name}()")
+    for index, inner in helper.grows:
+        if index >= len(nodes):
+            continue
+        target = nodes[index]
+        if target.kind() == "unary_expression" and target.text().startswith("&"):
+            target = target.named_children()[-1]  # Go's writeEntry(&b, e)
+        if target.kind() not in engine.t.identifiers:
+            continue
+        position = marked(inner)
+        if position is None:
+            added = {Flow(step, inner.kind, built=inner.built, literal=inner.literal)}
+        elif position < len(args):
+            added = {through(a, inner, step) for a in args[position].taint}
+        else:
+            continue
+        if added:
+            old = st.get(target.text(), NOTHING)
+            st[target.text()] = union(old, Val(cap(frozenset(added))))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor.analysis import fold
@@ -37,6 +37,7 @@ from auditor.analysis.values import (
     CHECKED,
     CLEAN,
     NOTHING,
+    Const,
     Flow,
     Step,
     Taint,
@@ -101,6 +102,12 @@ class Hit:
     text: str  # the sink's code, for the path's last step
 
 
+_NOTHING_KINDS = frozenset({"none", "null", "undefined", "nil"})
+# the field of a parse or validation result that holds the data itself
+_ENVELOPES = frozenset({"data", "value", "validated", "output"})
+STORED_KEYS = frozenset({"id", "_id", "pk", "uuid", "ID", "Id"})
+
+
 class Engine(CallMixin, BranchMixin, ParamsMixin):
     def __init__(self, table: Table, places: Places) -> None:
         self.t = table
@@ -108,7 +115,31 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         self.hits: dict[Key, Hit] = {}
         self._handled: set[Key] = set()
         self.returned: set[Flow] = set()  # summary: what reaches the helper's own returns
+        self.marks: dict[str, int] = {}  # summary: each parameter's position
+        self.changed: dict[str, Val] = {}  # summary: the parameters' values at the body's end
         self.depth = 0  # functions entered (1: the unit's own)
+        self.setters: dict[str, str] = {}
+        self.cells: dict[str, Val] = {}
+        self.frames: list[tuple[int, set[Flow]]] = []
+        self.relatives: dict[str, str] = {}
+        self.receiver = ""
+        # summary: what each key of the dict or object the helper returns holds (None once a
+        # return hands back something else)
+        self.returned_keys: dict[tuple[Const, ...], set[Flow]] | None = {}
+
+    def keyed_return(self, values: list[Val], nodes: list[Node]) -> None:
+        if self.returned_keys is None:
+            return
+        if not nodes or (len(nodes) == 1 and nodes[0].kind() in _NOTHING_KINDS):
+            return  # `return null` when the input is invalid: no keys, and nothing else
+        if len(values) != 1 or not values[0].keys:
+            self.returned_keys = None
+            return
+        for key, inner in values[0].keys.items():  # (a key keeps its name: see _keyed)
+            flows = {
+                replace(f, kind="field") if f.kind == "name" else f for f in union(inner).taint
+            }
+            self.returned_keys.setdefault(key, set()).update(flows)
 
     # -- entry -------------------------------------------------------------------------
 
@@ -140,9 +171,13 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             self.expr(node, st)  # Go: `x := e` and `x = e` are statements of their own
             return True
         if kind in t.terminators:
-            values = [self.expr(child, st) for child in node.named_children()]
+            returned = node.named_children()
+            values = [self.expr(child, st) for child in returned]
             if self.p.summary and self.depth == 1 and kind == "return_statement":
-                self.returned |= union(*values).taint
+                self.returned |= _keyed(values, returned)
+                self.keyed_return(values, returned)
+            if self.frames and self.frames[-1][0] == self.depth and kind == "return_statement":
+                self.frames[-1][1].update(union(*values).taint)
             return False
         if kind == "expression_statement" and _aborts(node):
             self.block(node, st)
@@ -276,7 +311,11 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             "list_splat",
             "argument",
         ):
-            inner = [c for c in node.named_children() if not c.kind().endswith("type")]
+            inner = [  # `(await res.json()) as Page`: the value, not the type named
+                c
+                for c in node.named_children()
+                if not c.kind().endswith(("type", "type_identifier", "type_arguments"))
+            ]
             return self.expr(inner[-1], st) if inner else NOTHING
         children = node.named_children()
         if not children:
@@ -285,6 +324,9 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
 
     def name(self, name: str, st: State, node: Node) -> Val:
         value = st.get(name)
+        cell = self.cells.get(name)
+        if cell is not None:
+            return union(value or NOTHING, cell)  # React state a setter was handed
         if value is not None:
             return value
         if CONSTANT_NAME.fullmatch(name):
@@ -326,6 +368,9 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             return base.keys.get((prop_name,), NOTHING)
         if self.p.name_source is not None:
             return self.named_part(base, prop_name, node, dotted)
+        if prop_name in STORED_KEYS and any(f.kind == "stored" for f in base.taint):
+            # a saved row's key is the database's (`${p.id}`), not text a user wrote
+            return Val(frozenset(f for f in base.taint if f.kind != "stored"))
         return Val(base.taint)
 
     def named_part(self, base: Val, key: str, node: Node, dotted: str = "") -> Val:
@@ -340,6 +385,8 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         ):
             line = node.range().start.line
             return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
+        if key in _ENVELOPES:  # parsed.data: what a schema's safeParse(req.body) checked
+            return Val(frozenset(f for f in base.taint if f.kind == "request"))
         return NOTHING
 
     def subscript(self, node: Node, st: State) -> Val:
@@ -435,6 +482,12 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
                         keys[(kv,)] = value
                 elif child.kind() in self.t.identifiers:  # JS shorthand `{ name }`
                     keys[(child.text(),)] = self.expr(child, st)
+                elif child.kind() in ("spread_element", "dictionary_splat"):
+                    spread = self.expr(child, st)  # `{ ...signup, ip }`: its keys, then ours
+                    if spread.keys is not None and not spread.taint:
+                        keys.update(spread.keys)
+                    else:
+                        loose.append(spread)
                 else:
                     loose.append(self.expr(child, st))
             if loose:
@@ -455,6 +508,21 @@ SWITCHES = frozenset(
 )  # fmt: skip
 _ABORTS = frozenset({"abort", "sys.exit", "exit", "os._exit", "os.abort", "flask.abort",
                      "process.exit", "http.Error", "log.Fatal", "log.Fatalf", "panic"})  # fmt: skip
+
+
+def _keyed(values: list[Val], nodes: list[Node]) -> set[Flow]:
+    """What a helper's return hands back. A name flow inside a helper says what one of its
+    variables holds, and the caller names the result its own way (summaries.call drops it);
+    but a dict or object returned (``{"api_key": api_key}``) carries its keys to the caller,
+    so a secret under a key that says so stays one ("field"), and so does a Go struct's
+    (``clientInfo{APIKey: r.Header.Get("X-Api-Key")}``)."""
+    flows = union(*values).taint
+    nodes = [
+        c for n in nodes for c in (n.named_children() if n.kind() == "expression_list" else [n])
+    ]
+    if not any(v.keys for v in values) and not any(n.kind() == "composite_literal" for n in nodes):
+        return set(flows)
+    return {replace(f, kind="field") if f.kind == "name" else f for f in flows}
 
 
 def _aborts(statement: Node) -> bool:

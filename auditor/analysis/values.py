@@ -117,16 +117,17 @@ def literal_of(*values: Val) -> str:
 
 
 def union(*values: Val) -> Val:
-    """A value that may be any of ``values`` (containers and constants are forgotten)."""
+    """A value that may be any of ``values`` (containers and constants are forgotten, what
+    they hold is not: ``{"card": {"cvc": cvc}}`` holds the cvc)."""
     flows: set[Flow] = set()
     for value in values:
         flows |= value.taint
         if value.keys:
             for inner in value.keys.values():
-                flows |= inner.taint
+                flows |= inner.taint if not (inner.keys or inner.items) else union(inner).taint
         if value.items:
             for inner in value.items:
-                flows |= inner.taint
+                flows |= inner.taint if not (inner.keys or inner.items) else union(inner).taint
     return Val(cap(frozenset(flows))) if flows else NOTHING
 
 
