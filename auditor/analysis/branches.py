@@ -24,6 +24,7 @@ _CASE_KINDS = frozenset({"expression_case", "default_case", "type_case"})
 
 class BranchMixin:
     relatives: dict[str, str]  # `rel = path.relative(root, full)`: rel -> full
+    lookups: dict[str, str]  # `label = TITLES.get(seg)`: label -> seg
     t: Table
     p: Any  # taint.Places
 
@@ -94,6 +95,10 @@ class BranchMixin:
                 name = self.relatives.get(name[len(fold.RELATIVE) :], "")
                 if not name:
                     continue  # `name.startsWith('..')` on a name never made relative to a root
+            elif name.startswith(fold.TRUTHY):
+                name = self.lookups.get(name[len(fold.TRUTHY) :], "")
+                if not name:
+                    continue  # a truthy name says nothing of its value
             st[name] = CHECKED
 
     def loop(self, node: Node, st: State) -> None:

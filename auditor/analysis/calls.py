@@ -54,6 +54,7 @@ class CallMixin(CallbackMixin):
     t: Table
     p: Any  # taint.Places
     relatives: dict[str, str]  # branches.BranchMixin's
+    lookups: dict[str, str]  # branches.BranchMixin's
     receiver: str  # params.ParamsMixin's
 
     def named_part(self, base: Val, key: str, node: Node) -> Val:
@@ -100,6 +101,10 @@ class CallMixin(CallbackMixin):
         if made.kind() in t.calls and (full := fold.relative_of(made)) is not None:
             first = left if left.kind() in t.identifiers else left.named_children()[0]
             self.relatives[first.text()] = full  # rel, err := filepath.Rel(root, full)
+        if made.kind() in t.calls and left.kind() in t.identifiers:
+            key = fold.lookup_of(made)
+            if key is not None:
+                self.lookups[left.text()] = key  # label = SECTION_TITLES.get(seg)
         if op in ("=", ":=") and not union(value).tainted:
             self._named_result(left, right, node, st)
         return value

@@ -235,6 +235,8 @@ def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set
                 return set(), set()
             return ({name}, set()) if op in ("==", "===") else (set(), {name})
         return set(), set()
+    if kind == "identifier":  # `if (!label) break;`: see TRUTHY
+        return {TRUTHY + str(node.text())}, set()
     if kind in table.calls:
         climbs = _climbs_out(node)
         if climbs is not None:
@@ -247,6 +249,27 @@ def guards(table: Table, cond: Node, prefix: bool = True) -> tuple[set[str], set
 # made relative to a root (`rel = path.relative(root, full)`) is then known to lie under it; the
 # engine maps the name back to the full path (taint.Engine.sanitize), a raw name stays unchecked.
 RELATIVE = "..:"
+# `label = SECTION_TITLES.get(seg)` true: seg is one of the table's keys (an allow-list); the
+# engine maps the name back to the key it was looked up by, any other truthy name stays as it is.
+TRUTHY = "?:"
+
+
+def lookup_of(node: Node) -> str | None:
+    """The key's name when ``node`` reads a constant table under it (``ALLOWED.get(x)``)."""
+    function = node.field("function") or node.field("name")
+    if function is None or function.text().rsplit(".", 1)[-1] != "get":
+        return None
+    receiver = node.field("object")
+    if receiver is None and function.kind() in ("attribute", "member_expression"):
+        receiver = function.field("object")
+    arguments = node.field("arguments")
+    args = arguments.named_children() if arguments is not None else []
+    if receiver is None or not _CONSTANT.fullmatch(receiver.text()) or len(args) != 1:
+        return None
+    return _name(args[0]) if args[0].kind() == "identifier" else None
+
+
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _DOTDOT = frozenset({"..", "../", "..\\"})
 
 

@@ -122,6 +122,7 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         self.cells: dict[str, Val] = {}
         self.frames: list[tuple[int, set[Flow]]] = []
         self.relatives: dict[str, str] = {}
+        self.lookups: dict[str, str] = {}
         self.receiver = ""
         # summary: what each key of the dict or object the helper returns holds (None once a
         # return hands back something else)
