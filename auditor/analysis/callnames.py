@@ -69,8 +69,8 @@ ELEMENT_CALLBACKS = frozenset(
 )
 # An ORM or repository lookup returns a stored row, not the key it was looked up by:
 # `Asset.findByPk(req.params.id)`, `orders.findByReference(ref)`, `get_object_or_404(User,
-# pk=uid)`, `Order.objects.filter(owner=name)`, `docs.lookup(req.path)`. Text stored earlier is the `stored` source
-# group's (rules/_sources/), for the rules that read it.
+# pk=uid)`, `Order.objects.filter(owner=name)`, `docs.lookup(req.path)`. Text stored earlier
+# is the `stored` source group's (rules/_sources/), for the rules that read it.
 _LOOKUP = re.compile(
     r"find(?!(Index|Last|LastIndex)$)[A-Z]\w*|get(One|ById|By[A-Z]\w*)|exists(By[A-Z]\w*)?"
     r"|count(By[A-Z]\w*)?|lookup([A-Z]\w*)?"
