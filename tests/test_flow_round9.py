@@ -373,3 +373,27 @@ def test_a_stream_copied_into_a_checked_path_is_no_path() -> None:
     assert lines("path-traversal", code, "Blobs.java", "java") == []
     unchecked = code.replace("!file.startsWith(ROOT)", "false")
     assert lines("path-traversal", unchecked, "Blobs.java", "java") == [8]
+
+
+def test_a_constant_table_read_checked_truthy_allow_lists_the_key() -> None:
+    code = """
+        function crumbs(requestPath) {
+          let href = '/docs';
+          const items = [];
+          for (const seg of requestPath.split('/')) {
+            const label = SECTION_TITLES.get(seg);
+            if (!label) break;
+            href += `/${seg}`;
+            items.push(`<li><a href="${href}">${label}</a></li>`);
+          }
+          return items;
+        }
+
+        router.get('/*', (req, res) => {
+          res.type('html').send(`<nav>${crumbs(req.path).join('')}</nav>`);
+        });
+    """
+    assert lines("xss", code, "docs.js", "javascript") == []
+    # a name checked truthy says nothing of its value
+    truthy = code.replace("const label = SECTION_TITLES.get(seg);", "const label = seg;")
+    assert lines("xss", truthy, "docs.js", "javascript") == [14]
