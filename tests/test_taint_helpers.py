@@ -262,3 +262,26 @@ def test_a_helper_that_appends_to_a_builder_hands_back_what_it_appended() -> Non
     assert java["page"] == [7]
     escaped = JAVA_BUILDER.replace(".append(q)", ".append(HtmlUtils.htmlEscape(q))")
     assert findings("xss", escaped, "java", "Reviews.java")["page"] == []
+
+
+TWO_LEVELS = """
+    function renderSummary(term) {
+      $summary.html(`<mark>${term}</mark>`);
+    }
+
+    function run(term) {
+      $.getJSON('/api/search', { q: term }).done(function () {
+        renderSummary(term);
+      });
+    }
+
+    function start() {
+      run(new URLSearchParams(window.location.search).get('q'));
+    }
+"""
+
+
+def test_a_sink_two_helpers_away_is_reached_from_a_unit_without_sinks() -> None:
+    assert findings("xss", TWO_LEVELS, "javascript", "search.js")["start"] == [12]
+    escaped = TWO_LEVELS.replace("<mark>${term}</mark>", "<mark>${escapeHtml(term)}</mark>")
+    assert findings("xss", escaped, "javascript", "search.js")["start"] == []

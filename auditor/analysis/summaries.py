@@ -106,7 +106,20 @@ class Helpers:
         return bool(self.bodies)
 
     def with_sinks(self) -> bool:
-        return any(_has_sinks(self.spec, self.language, b) for b in self.bodies.values())
+        """Whether a helper holds one of the rule's sinks, or (while deeper helpers are still
+        followed) calls a function of the file that does: `run(term)` -> `renderSummary(term)`
+        -> `$summary.html(...)`."""
+        if any(_has_sinks(self.spec, self.language, b) for b in self.bodies.values()):
+            return True
+        if self.depth >= MAX_DEPTH:
+            return False
+        return any(
+            nested is not None and nested.with_sinks()
+            for name, body in self.bodies.items()
+            for nested in [
+                called(self.spec, self.language, body, self.siblings, name, self.depth + 1)
+            ]
+        )
 
     def with_sources(self) -> bool:
         return any(_has_sources(self.spec, self.language, b) for b in self.bodies.values())
