@@ -7,6 +7,7 @@ safe concurrent readers and writers (two hooks at once), and detects a damaged f
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     from auditor.embed.base import Vectors
 
 FORMAT = "auditor-vectors/1"
+
+
+def text_hash(kind: str, text: str) -> str:
+    """A text's key in the cache, by what kind of text it is (a window, a query...)."""
+    return hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class VectorCache:

@@ -7,20 +7,15 @@ best cosine similarity to any of them; the rule's threshold for the active model
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from auditor.cache import VectorCache
+from auditor.cache import VectorCache, text_hash
 from auditor.embed.base import Embedder, Vectors
 from auditor.model import Rule, Window
 from auditor.progress import Progress
-
-
-def text_hash(kind: str, text: str) -> str:
-    return hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def embed_cached(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -13,9 +14,11 @@ from auditor.commands.common import settings
 from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
+    from auditor.config import Config
     from auditor.embed.base import Embedder
     from auditor.search.engine import Hit
     from auditor.search.refresh import RefreshStats
+    from auditor.session import Session
 
 # The values of auditor.search.engine.Mode (tests check they agree): the parser is built without
 # importing the search engine and numpy.
@@ -74,17 +77,7 @@ def _warn(warnings: Sequence[str]) -> None:
 
 
 def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from auditor.search.engine import Mode, load_table, search
-    from auditor.search.filters import Filters
-    from auditor.search.service import (
-        prepare_for,
-        query_vector,
-        refreshed,
-        search_config,
-        with_fallback,
-    )
-    from auditor.search.vectors import VectorTable
-    from auditor.select import relative_paths
+    from auditor.search.early import prepare_for, search_config
     from auditor.session import open_session
 
     if args.top < 1:
@@ -92,14 +85,49 @@ def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     cwd = Path.cwd()
     root, config = settings(args, environ, cwd)
     config = search_config(config)
+    with open_session(root, config) as session:
+        first = session.embedder()
+        try:
+            if args.mode != "lexical":
+                # the model loads while the rest of the search is imported and the index is
+                # refreshed (a new query's vector is the longest part of a warm search); a
+                # server that cannot be reached says so again below, where it falls back
+                with contextlib.suppress(AuditorError):
+                    prepare_for(first, session.cache, args.query)
+            hits = _search(args, root, cwd, config, session, first)
+        finally:
+            first.close()
+    _warn(session.warnings)
+    if args.format == "json":
+        print(json.dumps([hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
+    else:
+        print_hits(hits)
+    return 0
+
+
+def _search(
+    args: argparse.Namespace,
+    root: Path,
+    cwd: Path,
+    config: Config,
+    session: Session,
+    first: Embedder,
+) -> list[Hit]:
+    from auditor.search.early import prepare_for
+    from auditor.search.engine import Mode, load_table, search
+    from auditor.search.filters import Filters
+    from auditor.search.service import query_vector, refreshed, with_fallback
+    from auditor.search.vectors import VectorTable
+    from auditor.select import relative_paths
+
     mode = Mode(args.mode)
     filters = Filters(
         tuple(args.lang or ()), args.kind or "", tuple(relative_paths(root, cwd, args.paths))
     )
 
     def run(embedder: Embedder) -> list[Hit]:
-        if mode is not Mode.LEXICAL:
-            prepare_for(embedder, session.cache, args.query)
+        if mode is not Mode.LEXICAL and embedder is not first:
+            prepare_for(embedder, session.cache, args.query)  # the fallback model
         index, _ = refreshed(root, config, session.cache, embedder, session.warnings)
         try:
             vector, table = None, VectorTable.empty()
@@ -119,14 +147,7 @@ def cmd_search(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         finally:
             index.close()
 
-    with open_session(root, config) as session:
-        hits = with_fallback(session.embedder, session.fallback, session.warnings, run)
-    _warn(session.warnings)
-    if args.format == "json":
-        print(json.dumps([hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
-    else:
-        print_hits(hits)
-    return 0
+    return with_fallback(lambda: first, session.fallback, session.warnings, run)
 
 
 def hit_dict(hit: Hit) -> dict[str, object]:

@@ -11,22 +11,15 @@ from typing import TypeVar
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed.base import Embedder, Vectors
-from auditor.embed.instructions import search_instruction
-from auditor.gate import embed_cached, text_hash
+from auditor.gate import embed_cached
 from auditor.model import AuditorError
+from auditor.search.early import SEARCH_QUERY, prepare_for, search_config
 from auditor.search.refresh import RefreshStats, refresh
 from auditor.search.store import SearchIndex, index_path
 
+# (re-exported: what search, index, rules try and scan --all share)
+__all__ = ["SEARCH_QUERY", "prepare_for", "search_config"]
 T = TypeVar("T")
-SEARCH_QUERY = "search-query"  # cache kind of search queries (their instruction differs)
-
-
-def search_config(config: Config) -> Config:
-    """``config`` with the code-search instruction for instruction-aware server models."""
-    if config.backend != "openai":
-        return config
-    instruction = search_instruction(config.model or "", config.instruction)
-    return dataclasses.replace(config, instruction=instruction)
 
 
 def open_index(root: Path, config: Config, embedder: Embedder, warnings: list[str]) -> SearchIndex:
@@ -55,14 +48,6 @@ def query_vector(
         vectors, _ = embed_cached(embedder, cache, [text], query=True, kind=SEARCH_QUERY)
     row: Vectors = vectors[0]
     return row
-
-
-def prepare_for(embedder: Embedder, cache: VectorCache, text: str) -> None:
-    """Have the model start in the background if ``text``'s vector (a search query) is not
-    cached: it loads while the index is refreshed."""
-    key = text_hash(SEARCH_QUERY, text)
-    if not cache.get_many(embedder.key, embedder.dimensions, [key]):
-        embedder.prepare()
 
 
 def refresh_after_scan(
