@@ -38,10 +38,11 @@ import yaml
 from auditor.cache import VectorCache
 from auditor.config import Config
 from auditor.embed import create_embedder
+from auditor.search.early import search_config
 from auditor.search.engine import POOL, Hit, Mode, load_table, search
 from auditor.search.lexical import query_stems
 from auditor.search.rank import DEFAULT_FUSION, Fusion, coverage, fuse
-from auditor.search.service import query_vector, refreshed, search_config
+from auditor.search.service import query_vector, refreshed
 
 QUERIES = Path(__file__).resolve().parent / "data" / "search-queries.yaml"
 TEST_DIRS = {"test", "tests", "idle_test"}

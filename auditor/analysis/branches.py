@@ -90,16 +90,18 @@ class BranchMixin:
     def sanitize(self, st: State, names: set[str]) -> None:
         if self.p.name_source is not None:
             return  # a secret that passed a check (`header.startsWith("Bearer ")`) is still one
+        # A check that vouches for another name: `rel.startsWith('..')` for the path `rel` was
+        # made relative from, a truthy `label` for the key a constant table was read under.
+        # Without that other name it vouches for nothing (`name.startsWith('..')` on a raw
+        # name, a truthy value of any other kind).
+        stands_for = ((fold.RELATIVE, self.relatives), (fold.TRUTHY, self.lookups))
         for name in names:
-            if name.startswith(fold.RELATIVE):
-                name = self.relatives.get(name[len(fold.RELATIVE) :], "")
-                if not name:
-                    continue  # `name.startsWith('..')` on a name never made relative to a root
-            elif name.startswith(fold.TRUTHY):
-                name = self.lookups.get(name[len(fold.TRUTHY) :], "")
-                if not name:
-                    continue  # a truthy name says nothing of its value
-            st[name] = CHECKED
+            for marker, aliases in stands_for:
+                if name.startswith(marker):
+                    name = aliases.get(name[len(marker) :], "")
+                    break
+            if name:
+                st[name] = CHECKED
 
     def loop(self, node: Node, st: State) -> None:
         before = dict(st)

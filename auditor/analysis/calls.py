@@ -31,7 +31,17 @@ from auditor.analysis.callnames import (
 )
 from auditor.analysis.languages import Table
 from auditor.analysis.params import bound_name, key_of
-from auditor.analysis.values import CHECKED, NOTHING, Const, Flow, Step, Val, literal_of, union
+from auditor.analysis.values import (
+    CHECKED,
+    NOTHING,
+    Const,
+    Flow,
+    Step,
+    Val,
+    literal_of,
+    row_key,
+    union,
+)
 
 Node = Any
 State = dict[str, Val]
@@ -98,11 +108,11 @@ class CallMixin(CallbackMixin):
         if left.kind() == "array_pattern":
             self.state_hook(left, right)
         made = right.named_children()[0] if right.kind() == "expression_list" else right
-        if made.kind() in t.calls and (full := fold.relative_of(made)) is not None:
-            first = left if left.kind() in t.identifiers else left.named_children()[0]
-            self.relatives[first.text()] = full  # rel, err := filepath.Rel(root, full)
-        if made.kind() in t.calls and left.kind() in t.identifiers:
-            key = fold.lookup_of(made)
+        if made.kind() in t.calls:
+            if (full := fold.relative_of(made)) is not None:
+                first = left if left.kind() in t.identifiers else left.named_children()[0]
+                self.relatives[first.text()] = full  # rel, err := filepath.Rel(root, full)
+            key = fold.lookup_of(made) if left.kind() in t.identifiers else None
             if key is not None:
                 self.lookups[left.text()] = key  # label = SECTION_TITLES.get(seg)
         if op in ("=", ":=") and not union(value).tainted:
@@ -303,8 +313,8 @@ class CallMixin(CallbackMixin):
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
-        if name in ID_GETTERS and not args and any(f.kind == "stored" for f in recv.taint):
-            return Val(frozenset(f for f in recv.taint if f.kind != "stored"))  # row.getId()
+        if name in ID_GETTERS and not args and (row := row_key(recv)) is not None:
+            return row  # row.getId()
         if receiver is None and name in self.setters:
             step = Step(node.range().start.line, short(node.text()))
             self.set_state(name, arg_nodes, args, step)

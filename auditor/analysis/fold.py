@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from auditor.analysis.constants import CONSTANT_NAME
 from auditor.analysis.languages import Table
 from auditor.analysis.values import Const
 
@@ -256,20 +257,17 @@ TRUTHY = "?:"
 
 def lookup_of(node: Node) -> str | None:
     """The key's name when ``node`` reads a constant table under it (``ALLOWED.get(x)``)."""
-    function = node.field("function") or node.field("name")
-    if function is None or function.text().rsplit(".", 1)[-1] != "get":
+    parts = _call_parts(node)
+    if parts is None:
         return None
-    receiver = node.field("object")
-    if receiver is None and function.kind() in ("attribute", "member_expression"):
-        receiver = function.field("object")
-    arguments = node.field("arguments")
-    args = arguments.named_children() if arguments is not None else []
-    if receiver is None or not _CONSTANT.fullmatch(receiver.text()) or len(args) != 1:
+    method, receiver, args = parts
+    if method != "get" or receiver is None or len(args) != 1:
+        return None
+    if not CONSTANT_NAME.fullmatch(receiver.text()):
         return None
     return _name(args[0]) if args[0].kind() == "identifier" else None
 
 
-_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*[A-Z0-9]")
 _DOTDOT = frozenset({"..", "../", "..\\"})
 
 
@@ -280,31 +278,25 @@ _RELATIVE_CALLS = {"relative": 1, "Rel": 1, "relpath": 0, "relativize": 0}
 
 def relative_of(node: Node) -> str | None:
     """The full path's name when ``node`` makes it relative to a root."""
-    function = node.field("function") or node.field("name")
-    if function is None:
+    parts = _call_parts(node)
+    if parts is None:
         return None
-    at = _RELATIVE_CALLS.get(function.text().rsplit(".", 1)[-1])
-    arguments = node.field("arguments")
-    args = arguments.named_children() if arguments is not None else []
+    method, _, args = parts
+    at = _RELATIVE_CALLS.get(method)
     if at is None or (len(args) != 2 and not (at == 0 and len(args) == 1)):
         return None
     return _name(_path_of(args[at]))
 
 
 def _climbs_out(node: Node) -> str | None:
-    function = node.field("function") or node.field("name")
-    if function is None:
+    parts = _call_parts(node)
+    if parts is None:
         return None
-    method = function.text().rsplit(".", 1)[-1]
+    method, receiver, args = parts
     if method not in ("startsWith", "startswith", "HasPrefix"):
         return None
-    arguments = node.field("arguments")
-    args = arguments.named_children() if arguments is not None else []
     if method == "HasPrefix" and len(args) == 2 and _dotdot(args[1]):
         return _name(args[0])
-    receiver = node.field("object")
-    if receiver is None and function.kind() in ("attribute", "member_expression"):
-        receiver = function.field("object")
     if receiver is not None and len(args) == 1 and _dotdot(args[0]):
         return _name(receiver)
     return None
@@ -337,22 +329,31 @@ def _equated(node: Node, when: bool) -> set[str]:
     return {str(n) for n in names}
 
 
-def _check_call(node: Node, prefix: bool = True) -> set[str]:
-    """``ALLOWED.contains(x)``, ``x.isdigit()``, ``re.fullmatch(P, x)``: the checked name."""
+def _call_parts(node: Node) -> tuple[str, Node | None, list[Node]] | None:
+    """(the method's name, its receiver, the arguments) of a call in any of the grammars:
+    ``ALLOWED.contains(x)`` -> ("contains", ALLOWED, [x]); None for what names no function."""
     function = node.field("function") or node.field("name")
     if function is None:
+        return None
+    receiver = node.field("object")
+    if receiver is None and function.kind() in ("attribute", "member_expression"):
+        receiver = function.field("object")
+    arguments = node.field("arguments")
+    args = arguments.named_children() if arguments is not None else []
+    return function.text().rsplit(".", 1)[-1], receiver, args
+
+
+def _check_call(node: Node, prefix: bool = True) -> set[str]:
+    """``ALLOWED.contains(x)``, ``x.isdigit()``, ``re.fullmatch(P, x)``: the checked name."""
+    parts = _call_parts(node)
+    if parts is None:
         return set()
-    method = function.text().rsplit(".", 1)[-1]
+    method, receiver, args = parts
     containment = _CONTAINMENT.fullmatch(method) is not None
     if method not in _CHECK_METHODS and not containment:
         return set()
     if not prefix and method in _PREFIX_CHECKS:
         return set()
-    receiver = node.field("object")
-    if receiver is None and function.kind() in ("attribute", "member_expression"):
-        receiver = function.field("object")
-    arguments = node.field("arguments")
-    args = [a for a in arguments.named_children()] if arguments is not None else []
     names = [n for n in (_name(a) for a in args) if n]
     if containment:
         return set(names)

@@ -186,9 +186,8 @@ JAVASCRIPT = Table(
     not_kinds=frozenset({"unary_expression"}),
     numbers=frozenset({"number"}),
     true_false=("true", "false"),
-    clean_functions=frozenset(
-        {"Boolean", "isNaN", "isFinite", "fetch"}
-    ),  # fetch: the server's reply, not the URL
+    # fetch(url): the server's reply, not the URL's text
+    clean_functions=frozenset({"Boolean", "isNaN", "isFinite", "fetch"}),
     clean_methods=_COMMON_CLEAN_METHODS,
     mutators=frozenset({"push", "unshift", "write", "append", "add", "set"}),
     putters=frozenset({"set"}),

@@ -98,6 +98,7 @@ class Helpers:
         self.bodies = bodies
         self.siblings = siblings  # the file's functions, for the helpers' own helpers
         self.depth = depth
+        self._deeper: dict[str, Helpers | None] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self.bodies
@@ -111,15 +112,21 @@ class Helpers:
         -> `$summary.html(...)`."""
         if any(_has_sinks(self.spec, self.language, b) for b in self.bodies.values()):
             return True
-        if self.depth >= MAX_DEPTH:
-            return False
         return any(
-            nested is not None and nested.with_sinks()
-            for name, body in self.bodies.items()
-            for nested in [
-                called(self.spec, self.language, body, self.siblings, name, self.depth + 1)
-            ]
+            (nested := self._nested(name)) is not None and nested.with_sinks()
+            for name in self.bodies
         )
+
+    def _nested(self, name: str) -> Helpers | None:
+        """The file's functions that helper ``name`` calls, one level deeper (None past
+        MAX_DEPTH); asked by with_sinks and by summary, worked out once."""
+        if name not in self._deeper:
+            deeper = None
+            if self.depth < MAX_DEPTH:
+                body = self.bodies[name]
+                deeper = called(self.spec, self.language, body, self.siblings, name, self.depth + 1)
+            self._deeper[name] = deeper
+        return self._deeper[name]
 
     def with_sources(self) -> bool:
         return any(_has_sources(self.spec, self.language, b) for b in self.bodies.values())
@@ -130,10 +137,8 @@ class Helpers:
             return None
         if not tainted and not _has_sources(self.spec, self.language, body):
             return EMPTY
-        nested = None
-        if self.depth < MAX_DEPTH:  # `render(c)` calling `esc(c.body)`: one level further
-            nested = called(self.spec, self.language, body, self.siblings, name, self.depth + 1)
-        return summarize(self.spec, self.language, body, nested)
+        # `render(c)` calling `esc(c.body)`: one level further
+        return summarize(self.spec, self.language, body, self._nested(name))
 
 
 EMPTY = Summary()
@@ -297,15 +302,22 @@ def _returned(flows: tuple[Flow, ...], args: list[Val], line: int, name: str) ->
     """The caller's flows a helper's returned ``flows`` stand for."""
     found: set[Flow] = set()
     for inner in flows:
-        position = marked(inner)
-        if position is None and inner.kind == "name":
+        if marked(inner) is None and inner.kind == "name":
             continue  # a name inside the helper says what it holds there; the caller names its own
-        if position is None:  # a request read inside the helper: its result holds it
-            step = Step(line, f"{name}() returns {inner.source.text}")
-            found.add(Flow(step, inner.kind, built=inner.built, literal=inner.literal))
-        elif position < len(args):
-            found |= {through(a, inner, Step(line, f"{name}()")) for a in args[position].taint}
+        read = Step(line, f"{name}() returns {inner.source.text}")
+        found |= _caller_flows(inner, args, read, Step(line, f"{name}()"))
     return found
+
+
+def _caller_flows(inner: Flow, args: list[Val], read: Step, step: Step) -> set[Flow]:
+    """What a helper's ``inner`` flow is at the call: a source read inside the helper starts
+    anew at ``read``; a parameter's mark stands for the caller's flows into that argument."""
+    position = marked(inner)
+    if position is None:
+        return {Flow(read, inner.kind, built=inner.built, literal=inner.literal)}
+    if position < len(args):
+        return {through(a, inner, step) for a in args[position].taint}
+    return set()
 
 
 def _grow(
@@ -323,13 +335,7 @@ def _grow(
             target = target.named_children()[-1]  # Go's writeEntry(&b, e)
         if target.kind() not in engine.t.identifiers:
             continue
-        position = marked(inner)
-        if position is None:
-            added = {Flow(step, inner.kind, built=inner.built, literal=inner.literal)}
-        elif position < len(args):
-            added = {through(a, inner, step) for a in args[position].taint}
-        else:
-            continue
+        added = _caller_flows(inner, args, step, step)
         if added:
             old = st.get(target.text(), NOTHING)
             st[target.text()] = union(old, Val(cap(frozenset(added))))

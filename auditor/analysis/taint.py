@@ -45,6 +45,7 @@ from auditor.analysis.values import (
     cap,
     leading,
     literal_of,
+    row_key,
     tiebreak,
     union,
 )
@@ -137,10 +138,7 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             self.returned_keys = None
             return
         for key, inner in values[0].keys.items():  # (a key keeps its name: see _keyed)
-            flows = {
-                replace(f, kind="field") if f.kind == "name" else f for f in union(inner).taint
-            }
-            self.returned_keys.setdefault(key, set()).update(flows)
+            self.returned_keys.setdefault(key, set()).update(_as_fields(union(inner).taint))
 
     # -- entry -------------------------------------------------------------------------
 
@@ -369,9 +367,8 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             return base.keys.get((prop_name,), NOTHING)
         if self.p.name_source is not None:
             return self.named_part(base, prop_name, node, dotted)
-        if prop_name in STORED_KEYS and any(f.kind == "stored" for f in base.taint):
-            # a saved row's key is the database's (`${p.id}`), not text a user wrote
-            return Val(frozenset(f for f in base.taint if f.kind != "stored"))
+        if prop_name in STORED_KEYS and (key := row_key(base)) is not None:
+            return key  # a saved row's key is the database's (`${p.id}`)
         return Val(base.taint)
 
     def named_part(self, base: Val, key: str, node: Node, dotted: str = "") -> Val:
@@ -523,6 +520,11 @@ def _keyed(values: list[Val], nodes: list[Node]) -> set[Flow]:
     ]
     if not any(v.keys for v in values) and not any(n.kind() == "composite_literal" for n in nodes):
         return set(flows)
+    return _as_fields(flows)
+
+
+def _as_fields(flows: Taint) -> set[Flow]:
+    """``flows`` with each name flow kept as a field's: a returned key says what it holds."""
     return {replace(f, kind="field") if f.kind == "name" else f for f in flows}
 
 

@@ -116,18 +116,22 @@ def literal_of(*values: Val) -> str:
     return " ".join(p for p in parts if p)
 
 
+def row_key(value: Val) -> Val | None:
+    """What a stored row's key holds (``p.id``, ``row.getId()``): the database made it, so
+    of ``value`` only the flows that are not stored rows; None when none of them is one."""
+    if not any(f.kind == "stored" for f in value.taint):
+        return None
+    return Val(frozenset(f for f in value.taint if f.kind != "stored"))
+
+
 def union(*values: Val) -> Val:
     """A value that may be any of ``values`` (containers and constants are forgotten, what
     they hold is not: ``{"card": {"cvc": cvc}}`` holds the cvc)."""
     flows: set[Flow] = set()
     for value in values:
         flows |= value.taint
-        if value.keys:
-            for inner in value.keys.values():
-                flows |= inner.taint if not (inner.keys or inner.items) else union(inner).taint
-        if value.items:
-            for inner in value.items:
-                flows |= inner.taint if not (inner.keys or inner.items) else union(inner).taint
+        for inner in (*(value.keys.values() if value.keys else ()), *(value.items or ())):
+            flows |= union(inner).taint if inner.keys or inner.items else inner.taint
     return Val(cap(frozenset(flows))) if flows else NOTHING
 
 

@@ -193,7 +193,8 @@ def print_hits(hits: Sequence[Hit], stream: Any = None) -> None:
 
 
 def cmd_index(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from auditor.search.service import refreshed, search_config, with_fallback
+    from auditor.search.early import search_config
+    from auditor.search.service import refreshed, with_fallback
     from auditor.session import open_session
 
     root, config = settings(args, environ, Path.cwd())

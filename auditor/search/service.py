@@ -13,12 +13,10 @@ from auditor.config import Config
 from auditor.embed.base import Embedder, Vectors
 from auditor.gate import embed_cached
 from auditor.model import AuditorError
-from auditor.search.early import SEARCH_QUERY, prepare_for, search_config
+from auditor.search.early import SEARCH_QUERY
 from auditor.search.refresh import RefreshStats, refresh
 from auditor.search.store import SearchIndex, index_path
 
-# (re-exported: what search, index, rules try and scan --all share)
-__all__ = ["SEARCH_QUERY", "prepare_for", "search_config"]
 T = TypeVar("T")
 
 
