@@ -312,9 +312,8 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     if evidence.match and not found:
         return []
     if evidence.taint is not None:
-        own = unit.qualname.rsplit(".", 1)[-1]
         for v in reversed(views):  # the text as written wins where both reach a sink
-            for hit in analyse(evidence.taint, unit.language, v.text, unit.siblings, own):
+            for hit in analyse(evidence.taint, unit.language, v.text, unit.siblings, unit.qualname):
                 found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base, unit.language)
     if evidence.detector == "secret":
         found = {}  # the detector is what confirms and pins; match patterns only gate it

@@ -174,6 +174,11 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
             tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units),
             file_constants(root),
             module.text if module else "",
+            tuple(
+                (".".join(u.qualname.split(".")[-2:]), u.text)
+                for u in units
+                if u.kind == "method" and "." in u.qualname
+            ),
         )
         units = [replace(u, siblings=siblings) for u in units]
         module = replace(module, siblings=siblings) if module else None

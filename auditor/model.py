@@ -180,9 +180,42 @@ class Siblings:
     # (NAME, text) of the file's text constants (analysis.constants): `TEMPLATE = "<html>..."`
     constants: tuple[tuple[str, str], ...] = ()
     module: str = ""  # the file's module-level code (its module unit's text)
+    # (Class.method, text) of the file's methods: a call on a field whose declared type is a
+    # class of the file (`this.exporter.export(...)`, `exporter: PdfExportService`) runs that
+    # class's method, even where another class has a method of the same name
+    methods: tuple[tuple[str, str], ...] = ()
 
     def text_of(self, name: str) -> str | None:
+        if "." in name:
+            return self._methods.get(name)
         return self._unique.get(name)
+
+    def typed(self, held: str, method: str) -> str | None:
+        """``Class.method`` for a call of ``method`` on ``held`` (a field, a variable or the
+        class itself) where exactly one class of the file that defines ``method`` is what the
+        file declares ``held`` to be, or makes it from; None otherwise."""
+        owners = self._owners.get(method, ())
+        if held in owners:
+            return f"{held}.{method}"  # PdfExportService.export(...): a static call
+        found = [c for c in owners if c in self._declared.get(held, ())]
+        return f"{found[0]}.{method}" if len(found) == 1 else None
+
+    @functools.cached_property
+    def _methods(self) -> dict[str, str]:
+        count = collections.Counter(key for key, _ in self.methods)
+        return {key: text for key, text in self.methods if count[key] == 1}
+
+    @functools.cached_property
+    def _owners(self) -> dict[str, tuple[str, ...]]:
+        owners: dict[str, list[str]] = {}
+        for key in self._methods:
+            owner, method = key.rsplit(".", 1)
+            owners.setdefault(method, []).append(owner)
+        return {method: tuple(found) for method, found in owners.items()}
+
+    @functools.cached_property
+    def _declared(self) -> dict[str, frozenset[str]]:
+        return _declared_types("\n".join([self.module, *(text for _, text in self.functions)]))
 
     def names(self) -> frozenset[str]:
         return self._names
@@ -329,3 +362,24 @@ class ScanResult:
     # Units the gate scored, when the strict cascade left out those no evidence confirmed
     # (None: every unit was scored).
     units_embedded: int | None = None
+
+
+_NAME = r"[A-Za-z_$][\w$]*"
+# `PdfExportService exporter` (Java, C#) and `svc *ExportService` (Go): every two adjacent
+# names, either way round (zero-width, so pairs overlap: `final Svc svc`)
+_ADJACENT = re.compile(rf"\b(?=({_NAME})(?:<[^<>()\n]*>)?[ \t]+\*?({_NAME}))")
+_ANNOTATED = re.compile(rf"({_NAME})[ \t]*[?!]?[ \t]*:[ \t]*({_NAME})")  # watermarks: Svc
+_MADE = re.compile(rf"({_NAME})[ \t]*:?=[ \t]*(?:new[ \t]+|&)?({_NAME})[ \t]*[({{<]")  # x = C(
+
+
+def _declared_types(text: str) -> dict[str, frozenset[str]]:
+    """What each name of a file is declared as, or made from (candidates: the caller keeps
+    only the file's own classes). One pass over the file, however many calls ask."""
+    found: dict[str, set[str]] = {}
+    for a, b in _ADJACENT.findall(text):
+        found.setdefault(b, set()).add(a)
+        found.setdefault(a, set()).add(b)
+    for regex in (_ANNOTATED, _MADE):
+        for held, kind in regex.findall(text):
+            found.setdefault(held, set()).add(kind)
+    return {held: frozenset(kinds) for held, kinds in found.items()}

@@ -148,10 +148,11 @@ class CallMixin(CallbackMixin):
         """A call of the file's own helper whose body returns nothing of its inputs or of a
         source (``authScheme(header)``: the part before the space, or "none"): its result is
         what its body says, whatever the name it is given."""
-        if not self.own_call(receiver, name):
+        key = self.own_key(receiver, name)
+        if key is None:
             return False
         assert self.p.helpers is not None
-        helper = self.p.helpers.summary(name, True)
+        helper = self.p.helpers.summary(key, True)
         return helper is not None and not helper.returns
 
     def _chained(self, node: Node, st: State) -> Val:
@@ -277,18 +278,30 @@ class CallMixin(CallbackMixin):
         return None, function.text().split("<")[0].rsplit(".", 1)[-1]
 
     def own_call(self, receiver: Node | None, name: str) -> bool:
-        """A call of a function of the unit's own file (bare, or on self/this/cls): its body
-        decides (summaries.py), not an unknown call's rule or a library sink of that name."""
+        return self.own_key(receiver, name) is not None
+
+    def own_key(self, receiver: Node | None, name: str) -> str | None:
+        """A call of a function of the unit's own file (bare, or on self/this/cls), or of a
+        method of the file's class that the receiver is declared as (``this.exporter.export``
+        -> ``PdfExportService.export``): its body decides (summaries.py), not an unknown
+        call's rule or a library sink of that name. The key its summary goes by, or None."""
         helpers = self.p.helpers
-        return (
-            helpers is not None
-            and name in helpers
-            and (
-                receiver is None
-                or receiver.text() in summaries.RECEIVERS
-                or (bool(self.receiver) and receiver.text() == self.receiver)
-            )
-        )
+        if helpers is None:
+            return None
+        if (
+            receiver is None
+            or receiver.text() in summaries.RECEIVERS
+            or (self.receiver and receiver.text() == self.receiver)
+        ):
+            return name if name in helpers else None
+        held = receiver.text()
+        first, _, rest = held.partition(".")
+        if rest and (first in summaries.RECEIVERS or first == self.receiver):
+            held = rest  # this.exporter, self.store, h.svc (Go): the field
+        if helpers.siblings is None or not held.replace("_", "a").replace("$", "a").isalnum():
+            return None
+        key = helpers.siblings.typed(held, name)
+        return key if key is not None and key in helpers else None
 
     def call(self, node: Node, st: State) -> Val:
         if st.get(node.text()) is CHECKED:
@@ -322,8 +335,8 @@ class CallMixin(CallbackMixin):
             held = self.promised(arg_nodes[0], recv, st)
             if held is not None:
                 return held  # fetch(url).then((r) => r.json()): the body the response holds
-        if self.own_call(receiver, name):
-            return summaries.call(self, node, name, self.p.helpers, args, st)  # type: ignore[arg-type]
+        if (own := self.own_key(receiver, name)) is not None:
+            return summaries.call(self, node, own, self.p.helpers, args, st, recv)  # type: ignore[arg-type]
         if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from auditor.analysis.branches import BODY_KINDS
 from auditor.analysis.languages import Table
-from auditor.analysis.summaries import mark
+from auditor.analysis.summaries import RECEIVER, mark
 from auditor.analysis.values import Flow, Step, Val
 
 Node = Any
@@ -89,6 +89,10 @@ class ParamsMixin:
         if receiver is not None and self.depth == 1:  # Go: `func (a *Admin) Purge(...)`
             names = [n.text() for n in receiver.find_all(kind="identifier")]
             self.receiver = names[0] if names else ""
+        if self.p.summary and self.depth == 1 and self.receiver:
+            self.mark_receiver(self.receiver, st)  # Go: what `h.name` holds is the caller's
+        elif self.p.summary and self.depth == 1 and self.t.sg_language != "python":
+            self.mark_receiver("this", st)
         if params is not None and self.p.summary and self.depth == 1:
             self.mark_parameters(params, st)  # a helper being summarised: each one marked
         elif params is not None and not callback:
@@ -142,11 +146,17 @@ class ParamsMixin:
             for name_node in names:
                 name = name_node.text()
                 if index == 0 and name in ("self", "cls") and self.t.sg_language == "python":
+                    self.mark_receiver(name, st)
                     continue
                 step = Step(child.range().start.line, f"parameter {name}")
                 st[name] = Val(frozenset({Flow(step, mark(index))}))
                 self.marks[name] = index
                 index += 1
+
+    def mark_receiver(self, name: str, st: State) -> None:
+        """A summarised method's ``self``/``this``/Go receiver: what its fields hold is what
+        the object the caller calls it on was made from (``BadgeRenderer(label=label)``)."""
+        st[name] = Val(frozenset({Flow(Step(0, name), mark(RECEIVER))}))
 
     def parameter_names(self, params: Node) -> list[tuple[str, list[str], Node]]:
         """(name, words of its type and default, the parameter's node) of each parameter."""

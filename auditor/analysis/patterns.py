@@ -72,7 +72,9 @@ class StructPattern:
         focus = value.get("focus", "")
         if not isinstance(focus, str):
             raise AuditorError(f"{where}.focus: expected a metavariable name such as SQL")
-        label = str(value.get("label") or _label(str(body.get("pattern") or body.get("kind"))))
+        # an `any:`/`all:` rule has neither: the matched code itself then names the sink
+        named = body.get("pattern") or body.get("kind") or ""
+        label = str(value.get("label") or _label(str(named)))
         constraints = json.dumps(value["constraints"]) if "constraints" in value else ""
         analyzer = value.get("analyzer", "")
         if analyzer and analyzer not in ANALYZERS:

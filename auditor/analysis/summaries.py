@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MARK = "arg"  # flow kind prefix of a helper's parameter while it is summarised
+RECEIVER = 32  # the position a method's self/this/receiver is marked with
 RECEIVERS = frozenset({"self", "this", "cls"})  # a call on these is to the file's own method
 
 
@@ -151,7 +152,14 @@ def called(spec: TaintSpec, language: str, text: str, siblings: Siblings | None,
     unit has none, whether one has a sink when the unit has none."""
     if siblings is None:
         return None
-    names = sorted((_called_names(text) & siblings.names()) - {own})
+    short = own.rsplit(".", 1)[-1]
+    names = sorted((_called_names(text) & siblings.names()) - {short})
+    names += sorted(
+        key
+        for held, method in _received(text)
+        if (key := siblings.typed(held.rsplit(".", 1)[-1], method)) is not None
+        and key != ".".join(own.split(".")[-2:])
+    )
     bodies = {name: body for name in names if (body := siblings.text_of(name)) is not None}
     return Helpers(spec, language, bodies, siblings, depth) if bodies else None
 
@@ -167,6 +175,17 @@ _MAPPED = re.compile(r"\.(?:map|flatMap)\(\s*(?:[\w$.]+::)?([A-Za-z_$][\w$]*)\s*
 @functools.lru_cache(maxsize=1024)
 def _called_names(text: str) -> frozenset[str]:
     return frozenset(_CALLED.findall(text)) | frozenset(_MAPPED.findall(text))
+
+
+# a method called on a field, a variable or a class: `this.exporter.export(`, `svc.Export(`
+_RECEIVED = re.compile(
+    r"(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)\s*\("
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _received(text: str) -> frozenset[tuple[str, str]]:
+    return frozenset(_RECEIVED.findall(text))
 
 
 _cache: dict[tuple[int, str, str, str], tuple[TaintSpec, object]] = {}
@@ -266,15 +285,25 @@ def _order(flow: Flow) -> tuple[object, ...]:
 
 
 def call(
-    engine: Engine, node: Node, name: str, helpers: Helpers, args: list[Val], st: State
+    engine: Engine,
+    node: Node,
+    name: str,
+    helpers: Helpers,
+    args: list[Val],
+    st: State,
+    recv: Val = NOTHING,
 ) -> Val:
     """A call into a helper of the file: a sink inside that an argument's flow reaches is a hit
     at the call; the result holds what reaches the helper's returns, and an argument the helper
-    builds into (a StringBuilder, a Go *strings.Builder) holds what it was given."""
+    builds into (a StringBuilder, a Go *strings.Builder) holds what it was given. ``recv``:
+    what the object a method is called on holds (its fields are read as ``self.x``)."""
     from auditor.analysis.params import key_of
     from auditor.analysis.taint import Hit, _ranked
 
     args = [union(a) for a in args]  # a dict or list argument: what it holds
+    held = frozenset(f for f in union(recv).taint if f.kind != "parameter")
+    if held and len(args) <= RECEIVER:
+        args = [*args, *[NOTHING] * (RECEIVER - len(args)), Val(held)]
     helper = helpers.summary(name, any(a.tainted for a in args))
     if helper is None:
         return NOTHING

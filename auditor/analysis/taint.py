@@ -256,6 +256,8 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             return found
         if kind in t.identifiers:
             return self.name(node.text(), st, node)
+        if kind == "this":
+            return st.get("this", NOTHING)  # a summarised method's object (params.mark_receiver)
         if kind in t.strings:
             return self.string(node, st)
         if kind in t.numbers:

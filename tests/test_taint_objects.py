@@ -1,0 +1,160 @@
+"""Calls on objects of the file's own classes (model.Siblings.typed, params.mark_receiver): a
+method called on a field or variable declared as one of the file's classes runs that class's
+method, also where another class has a method of the same name; what the method reads of
+``self``/``this`` is what the object was made from."""
+
+from __future__ import annotations
+
+import textwrap
+
+from auditor.evidence import confirm
+from auditor.extract import extract_units
+from auditor.model import Siblings
+from auditor.rules import load_rules, shipped_rules_dir
+
+RULES = {rule.id: rule for rule in load_rules([shipped_rules_dir()])}
+
+
+def findings(rule_id: str, code: str, language: str, path: str) -> dict[str, list[int]]:
+    """Lines each function of the file is flagged on, by qualified name."""
+    text = textwrap.dedent(code).strip("\n") + "\n"
+    units, _ = extract_units(path, text, language)
+    return {
+        unit.qualname: [c.start_line for c in confirm(RULES[rule_id], unit)]
+        for unit in units
+        if unit.kind != "module"
+    }
+
+
+EXPORT_JAVA = """
+    import java.nio.file.Path;
+    import java.util.UUID;
+    import org.springframework.core.io.FileSystemResource;
+    import org.springframework.web.bind.annotation.*;
+
+    public class PdfExportService {
+        private final Path workDir;
+
+        public Path export(Report report, String title) throws Exception {
+            Path pdf = workDir.resolve(UUID.randomUUID() + ".pdf");
+            String command = "wkhtmltopdf --title '" + title + "' " + pdf;
+            new ProcessBuilder("sh", "-c", command).start().waitFor();
+            return pdf;
+        }
+    }
+
+    @RestController
+    class PdfExportController {
+        private final PdfExportService exporter;
+
+        PdfExportController(PdfExportService exporter) {
+            this.exporter = exporter;
+        }
+
+        @GetMapping("/reports/{id}/export.pdf")
+        FileSystemResource export(@PathVariable long id, @RequestParam String title)
+                throws Exception {
+            Path pdf = exporter.export(reports.get(id), title);
+            return new FileSystemResource(pdf);
+        }
+    }
+"""
+
+
+def test_a_service_method_that_returns_a_path_it_made_gives_no_path_finding() -> None:
+    found = findings("path-traversal", EXPORT_JAVA, "java", "Export.java")
+    assert found["PdfExportController.export"] == []
+
+
+def test_what_the_service_runs_is_found_at_the_controller_call() -> None:
+    found = findings("command-injection", EXPORT_JAVA, "java", "Export.java")
+    assert found["PdfExportController.export"] == [28]
+
+
+def test_an_unrelated_method_of_the_same_name_is_not_followed() -> None:
+    # `exporter` is not declared as the file's class: the call stays an unknown call, whose
+    # result holds its arguments (the request's title)
+    code = EXPORT_JAVA.replace("private final PdfExportService exporter;", "").replace(
+        "PdfExportController(PdfExportService exporter)", "PdfExportController(Exporter exporter)"
+    )
+    found = findings("path-traversal", code, "java", "Export.java")
+    assert found["PdfExportController.export"] == [29]
+
+
+WATERMARK_TS = """
+    import { Controller, Injectable, Post, Query, Res } from '@nestjs/common';
+    import { randomUUID } from 'crypto';
+    import { tmpdir } from 'os';
+    import { join } from 'path';
+
+    @Injectable()
+    export class WatermarkService {
+      apply(name: string): string {
+        return join(tmpdir(), `${randomUUID()}.jpg`);
+      }
+    }
+
+    @Controller('images')
+    export class WatermarkController {
+      constructor(private readonly watermarks: WatermarkService) {}
+
+      @Post('watermark')
+      watermark(@Query('name') name: string, @Res() res: any): void {
+        const output = this.watermarks.apply(name);
+        res.sendFile(output);
+      }
+    }
+"""
+
+
+def test_a_constructor_injected_service_is_the_files_class() -> None:
+    found = findings("path-traversal", WATERMARK_TS, "typescript", "watermark.ts")
+    assert found["WatermarkController.watermark"] == []
+    raw = WATERMARK_TS.replace("join(tmpdir(), `${randomUUID()}.jpg`)", "join(tmpdir(), name)")
+    found = findings("path-traversal", raw, "typescript", "watermark.ts")
+    assert found["WatermarkController.watermark"] == [20]
+
+
+BADGE_PY = """
+    from fastapi import APIRouter, Query
+    from fastapi.responses import HTMLResponse
+    from markupsafe import escape
+
+    router = APIRouter()
+
+
+    class BadgeRenderer:
+        def __init__(self, label: str):
+            self.label = label
+
+        def render(self, count: int) -> str:
+            return f'<span class="label">{self.label}</span><b>{int(count)}</b>'
+
+
+    @router.get("/badge")
+    async def badge(label: str = Query("stars")):
+        renderer = BadgeRenderer(label=label)
+        return HTMLResponse(renderer.render(3))
+"""
+
+
+def test_what_a_method_reads_of_self_is_what_the_object_was_made_from() -> None:
+    found = findings("xss", BADGE_PY, "python", "badge.py")
+    assert found["badge"] == [19]
+    escaped = BADGE_PY.replace("BadgeRenderer(label=label)", "BadgeRenderer(label=escape(label))")
+    assert findings("xss", escaped, "python", "badge.py")["badge"] == []
+
+
+def test_typed_lookup_needs_exactly_one_declared_class() -> None:
+    siblings = Siblings(
+        functions=(("export", "a"), ("export", "b"), ("Other", "c")),
+        module="class A {\n  private final A first;\n  B second;\n  A both; B both;\n}",
+        methods=(("A.export", "a"), ("B.export", "b")),
+    )
+    assert siblings.typed("first", "export") == "A.export"
+    assert siblings.typed("second", "export") == "B.export"
+    assert siblings.typed("both", "export") is None  # declared as either: not known
+    assert siblings.typed("unknown", "export") is None
+    assert siblings.typed("B", "export") == "B.export"  # a static call on the class
+    assert siblings.text_of("A.export") == "a"
+    assert siblings.text_of("export") is None  # two classes define it
