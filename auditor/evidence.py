@@ -357,6 +357,6 @@ def _from_hit(hit: Hit, base: int, language: str) -> Confirmation:
     steps += [FlowStep(base + step.line, mask_text(step.text, language)) for step in flow.steps]
     sink = " ".join(hit.text.split())[:80]
     steps.append(FlowStep(base + hit.first_line, mask_text(sink, language), "sink"))
-    rank = {"request": 90, "stored": 80, "name": 75}.get(flow.kind, 70)
+    rank = {"request": 90, "stored": 80, "name": 75, "printed": 75}.get(flow.kind, 70)
     detail = f"from line {base + flow.source.line} {flow.source.text}"
     return Confirmation(base + hit.first_line, base + hit.last_line, detail, tuple(steps), rank)

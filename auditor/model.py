@@ -200,6 +200,14 @@ class Siblings:
         found = [c for c in owners if c in self._declared.get(held, ())]
         return f"{found[0]}.{method}" if len(found) == 1 else None
 
+    def is_class(self, name: str) -> bool:
+        """Whether ``name`` is a class of the file that defines methods."""
+        return name in self._classes
+
+    @functools.cached_property
+    def _classes(self) -> frozenset[str]:
+        return frozenset(key.rsplit(".", 1)[0] for key, _ in self.methods)
+
     @functools.cached_property
     def _methods(self) -> dict[str, str]:
         count = collections.Counter(key for key, _ in self.methods)

@@ -158,3 +158,112 @@ def test_typed_lookup_needs_exactly_one_declared_class() -> None:
     assert siblings.typed("B", "export") == "B.export"  # a static call on the class
     assert siblings.text_of("A.export") == "a"
     assert siblings.text_of("export") is None  # two classes define it
+
+
+LANDING_PY = """
+    from dataclasses import dataclass
+    from string import Template
+
+    from starlette.responses import HTMLResponse
+
+    BANNER = Template("<p>You came from <strong>$campaign</strong></p>")
+
+
+    @dataclass
+    class Landing:
+        title: str
+        campaign: str
+
+        def banner(self) -> str:
+            return BANNER.substitute(campaign=self.campaign)
+
+        def render(self) -> str:
+            return f"<html><title>{self.title}</title>{self.banner()}</html>"
+
+
+    async def pricing(request):
+        page = Landing(title=request.query_params.get("t", ""), campaign="spring")
+        return HTMLResponse(page.render())
+"""
+
+
+def test_a_dataclass_keeps_its_fields_apart() -> None:
+    # the title is the request's and reaches the page; the campaign, a constant, does not
+    assert findings("xss", LANDING_PY, "python", "landing.py")["pricing"] == [23]
+    swapped = LANDING_PY.replace(
+        'title=request.query_params.get("t", ""), campaign="spring"',
+        'title="Pricing", campaign=request.query_params.get("c", "")',
+    )
+    assert findings("xss", swapped, "python", "landing.py")["pricing"] == [23]
+    unused = LANDING_PY.replace("{self.title}", "Pricing")
+    assert findings("xss", unused, "python", "landing.py")["pricing"] == []
+
+
+ASSET_PY = """
+    import os
+    from dataclasses import dataclass
+
+    from starlette.responses import FileResponse
+
+    ROOT = "/srv/kits"
+
+
+    @dataclass(frozen=True)
+    class Asset:
+        name: str
+
+        @property
+        def path(self) -> str:
+            full = os.path.normpath(os.path.join(ROOT, self.name))
+            if not full.startswith(ROOT + os.sep):
+                raise ValueError(self.name)
+            return full
+
+
+    async def download(request):
+        asset = Asset(name=request.path_params["name"])
+        return FileResponse(asset.path)
+"""
+
+
+def test_a_property_is_what_its_body_returns() -> None:
+    assert findings("path-traversal", ASSET_PY, "python", "kits.py")["download"] == []
+    raw = ASSET_PY.replace(
+        "            if not full.startswith(ROOT + os.sep):\n"
+        "                raise ValueError(self.name)\n",
+        "",
+    )
+    assert findings("path-traversal", raw, "python", "kits.py")["download"] == [21]
+
+
+RECORD_JAVA = """
+    import io.micronaut.http.HttpResponse;
+    import io.micronaut.http.annotation.*;
+    import io.micronaut.http.server.types.files.SystemFile;
+    import java.nio.file.Path;
+
+    @Controller("/logs")
+    public class LogFileController {
+        private final Path logRoot = Path.of("/var/log/acme");
+
+        record LogRef(String service, String file) {
+            Path under(Path root) {
+                return root.resolve(service).resolve(file);
+            }
+        }
+
+        @Get
+        public HttpResponse<SystemFile> download(@QueryValue String service,
+                                                 @QueryValue String file) {
+            Path path = new LogRef(service, file).under(logRoot);
+            return HttpResponse.ok(new SystemFile(path.toFile()));
+        }
+    }
+"""
+
+
+def test_a_java_method_reads_its_records_fields_by_bare_name() -> None:
+    found = findings("path-traversal", RECORD_JAVA, "java", "Logs.java")
+    assert found["LogFileController.download"] == [20]
+    safe = RECORD_JAVA.replace("root.resolve(service).resolve(file)", 'root.resolve("app.log")')
+    assert findings("path-traversal", safe, "java", "Logs.java")["LogFileController.download"] == []

@@ -5,10 +5,11 @@ A mixin so that taint.py stays about control flow; both read the same language t
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
-from auditor.analysis import fold, summaries
+from auditor.analysis import context, fold, records, summaries
 from auditor.analysis.callbacks import CallbackMixin
 from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
@@ -60,12 +61,19 @@ def short(text: str) -> str:
 ID_GETTERS = frozenset({"getId", "id", "getUuid", "uuid", "getPk", "pk", "ID", "GetID", "GetId"})
 
 
+_BEAN_GETTER = re.compile(r"get[A-Z]\w*")
+# what holds what a client sent: a form, a body, a payload, parameters, headers
+_SUBMITTED_NAME = re.compile(r"(?i)(form|body|payload|params|headers|query|args|input)$")
+
+
 class CallMixin(CallbackMixin):
     t: Table
     p: Any  # taint.Places
     relatives: dict[str, str]  # branches.BranchMixin's
     lookups: dict[str, str]  # branches.BranchMixin's
     receiver: str  # params.ParamsMixin's
+    recording: bool  # taint.Engine's (context.py)
+    context_writes: dict[str, Val]
 
     def named_part(self, base: Val, key: str, node: Node) -> Val:
         raise NotImplementedError
@@ -144,6 +152,71 @@ class CallMixin(CallbackMixin):
             if self.p.name_source(name) and not PREDICATE.match(name):
                 st[name] = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
 
+    def holds_secret(self, holder: Node, whole: Val, part: Val, st: State) -> None:
+        """``form.Get("client_secret")`` read a secret out of the request's ``form``: logging
+        the whole ``form`` afterwards logs it too (a name rule's field reads go by their key,
+        so ``form.Get("scope")`` stays clean)."""
+        if not part.tainted:
+            return
+        if holder.kind() in self.t.identifiers or holder.kind() in self.t.members:
+            name = holder.text()
+            submitted = any(f.kind == "request" for f in union(whole).taint)
+            if name.split(".", 1)[0] not in summaries.RECEIVERS and (
+                submitted or _SUBMITTED_NAME.search(name.rsplit(".", 1)[-1])
+            ):
+                st[name] = union(st.get(name, NOTHING), part)
+
+    def _record(self, node: Node) -> Val | None:
+        """A call that makes one of the file's record classes (``Creds(...)``, ``new
+        Creds(...)``, ``Creds.builder()...build()``, ``Settings.model_validate(body)``): the
+        object holds what its default text prints, a field whose name says it is a secret
+        (records.py); None for any other call."""
+        shown = records.printed(self.p.siblings, self.t.sg_language)
+        if not shown:
+            return None
+        root = node
+        while True:  # the start of the chain: Creds.builder().pan(p).build() -> Creds
+            if root.kind() in ("object_creation_expression", "new_expression"):
+                root = root.field("type") or root.field("constructor") or root
+                break
+            spec = self.t.calls.get(root.kind())
+            if spec is None:
+                break
+            inner = root.field(spec.receiver) if spec.receiver else root.field(spec.function)
+            if inner is None:
+                break
+            if inner.kind() in self.t.members:
+                inner = inner.field(self.t.members[inner.kind()][0])
+            if inner is None:
+                break
+            root = inner
+        fields = shown.get(root.text())
+        if fields is None:
+            return None
+        assert self.p.name_source is not None
+        line = node.range().start.line
+        keys: dict[tuple[Const, ...], Val] = {
+            (f,): Val(
+                frozenset({Flow(Step(line, f"{short(node.text())} (prints its {f})"), "printed")})
+            )
+            if self.p.name_source(f)
+            else NOTHING
+            for f in fields
+        }
+        return Val(keys=keys)  # settings.host, creds.getUser(): each field by its name
+
+    def _plain_record(self, name: str, arg_nodes: list[Node]) -> bool:
+        """A Python class of the file without an ``__init__`` of its own (a dataclass, an attrs
+        or pydantic model), made with keyword arguments only: each is the field of that name."""
+        siblings = self.p.siblings
+        return (
+            self.t.sg_language == "python"
+            and siblings is not None
+            and all(n.kind() == "keyword_argument" for n in arg_nodes)
+            and siblings.is_class(name)
+            and siblings.text_of(f"{name}.__init__") is None
+        )
+
     def _clean_helper(self, receiver: Node | None, name: str) -> bool:
         """A call of the file's own helper whose body returns nothing of its inputs or of a
         source (``authScheme(header)``: the part before the space, or "none"): its result is
@@ -201,6 +274,8 @@ class CallMixin(CallbackMixin):
                 st[obj.text()] = replace(base, keys=keys)
             else:
                 st[target.text()] = value.stepped(step)
+                if self.recording and value.tainted and context.TARGET.fullmatch(target.text()):
+                    self.context_writes[target.text()] = value
         elif kind in t.subscripts:
             self._store(target, value.stepped(step), st)
         elif kind in (
@@ -294,7 +369,12 @@ class CallMixin(CallbackMixin):
             or (self.receiver and receiver.text() == self.receiver)
         ):
             return name if name in helpers else None
-        held = receiver.text()
+        made = None  # new LogRef(service, file).under(root): the class made there
+        if receiver.kind() == "object_creation_expression":
+            made = receiver.field("type")
+        elif receiver.kind() == "new_expression":
+            made = receiver.field("constructor")
+        held = made.text() if made is not None else receiver.text()
         first, _, rest = held.partition(".")
         if rest and (first in summaries.RECEIVERS or first == self.receiver):
             held = rest  # this.exporter, self.store, h.svc (Go): the field
@@ -326,6 +406,19 @@ class CallMixin(CallbackMixin):
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
+        if (kept := context.read_key(name, arg_nodes)) in self.p.context:
+            kind, what = self.p.context[kept]  # ctx.Value(labelKey{}): the middleware's
+            step = Step(node.range().start.line, f"{short(node.text())} (set from {what})")
+            return Val(frozenset({Flow(step, kind)}))
+        if self.p.name_source is not None and (made := self._record(node)) is not None:
+            return made  # MailSettings.from_input(data): what its repr shows
+        stored = context.written(name, arg_nodes, args) if self.recording else None
+        if stored is not None and stored[1].tainted:
+            self.context_writes[stored[0]] = stored[1]
+        if recv.keys is not None and not args and (name,) in recv.keys:
+            return recv.keys[(name,)]  # a Java record's accessor: creds.username()
+        if recv.keys is not None and not args and _BEAN_GETTER.fullmatch(name):
+            return recv.keys.get((name[3].lower() + name[4:],), NOTHING)  # creds.getUser()
         if name in ID_GETTERS and not args and (row := row_key(recv)) is not None:
             return row  # row.getId()
         if receiver is None and name in self.setters:
@@ -338,6 +431,8 @@ class CallMixin(CallbackMixin):
         if (own := self.own_key(receiver, name)) is not None:
             return summaries.call(self, node, own, self.p.helpers, args, st, recv)  # type: ignore[arg-type]
         if name in ("map", "flatMap") and receiver is not None and len(arg_nodes) == 1:
+            if key_of(arg_nodes[0]) in self.p.sanitizers:
+                return NOTHING  # .map(HtmlUtils::htmlEscape): each one made safe
             mapped = self._mapped(arg_nodes[0], recv, st)
             if mapped is not None:
                 return mapped  # xs.map(x => escape(x.name)): what the callback makes of each
@@ -376,6 +471,9 @@ class CallMixin(CallbackMixin):
                     return union(*args)
                 keys[(key.text(),)] = value
             return Val(keys=keys)
+        if receiver is None and arg_nodes and self._plain_record(name, arg_nodes):
+            keys = {(n.field("name").text(),): a for n, a in zip(arg_nodes, args, strict=True)}
+            return Val(keys=keys)  # Landing(title="Pricing", campaign=c): its fields apart
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
             made = _container(name, args)
@@ -408,7 +506,9 @@ class CallMixin(CallbackMixin):
                 and receiver is not None
                 and (name in t.getters or name.startswith(("get", "Get")) or name in LOOKUPS)
             ):
-                return self.named_part(recv, key, node)  # request.getHeader("Authorization")
+                part = self.named_part(recv, key, node)  # request.getHeader("Authorization")
+                self.holds_secret(receiver, recv, part, st)
+                return part
             if self.p.name_source(name) and not name.startswith(NOT_A_GETTER):
                 line = node.range().start.line  # signAccessToken(user.id): a token
                 return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
@@ -420,6 +520,8 @@ class CallMixin(CallbackMixin):
             return NOTHING
         if name in t.mutators and receiver is not None:
             self._mutate(node, self._chain_root(receiver), args, st)
+            if name == "update" and t.sg_language == "python":
+                return NOTHING  # dict.update -> None, QuerySet.update -> the rows' count
         if self.p.name_source is not None and name not in PRESERVING:
             args = [Val(const=a.const, frag=a.frag) for a in args]  # charge(card) is no card
         result = union(recv, *args)

@@ -141,7 +141,12 @@ class ParamsMixin:
             if self.t.sg_language != "go":  # Go declares several names with one type
                 names = names[:1]
             if not names:
-                index += 1  # a pattern or splat: its position still counts
+                # `renderPage({ title, flash, body })`: each name bound by the pattern holds
+                # what the argument holds; a splat's position still counts
+                for bound in _pattern_names(child):
+                    step = Step(child.range().start.line, f"parameter {bound}")
+                    st[bound] = Val(frozenset({Flow(step, mark(index))}))
+                index += 1
                 continue
             for name_node in names:
                 name = name_node.text()
@@ -212,3 +217,21 @@ def bound_name(node: Node) -> Node:
         value = node.field("value") or node
         return value.field("left") or value if value.kind() == "assignment_pattern" else value
     return node
+
+
+_PATTERNS = ("object_pattern", "array_pattern")
+_BOUND = ("identifier", "shorthand_property_identifier_pattern")
+
+
+def _pattern_names(parameter: Node) -> list[str]:
+    """The names a destructuring parameter binds (JS/TS `{ a, b: c, d = 1 }`, `[x, y]`)."""
+    patterns = [parameter] if parameter.kind() in _PATTERNS else [
+        c for c in parameter.named_children() if c.kind() in _PATTERNS
+    ]  # fmt: skip
+    names: list[str] = []
+    for pattern in patterns:
+        for node in pattern.find_all(kind="identifier"):
+            names.append(node.text())
+        for node in pattern.find_all(kind="shorthand_property_identifier_pattern"):
+            names.append(node.text())
+    return names

@@ -147,6 +147,26 @@ def root(language: str, text: str) -> Node | None:
     return _parse(sg_language, text).root()
 
 
+_CLASS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
+_CLASS_OPEN = "class __Unit { "  # on the method's first line: every line keeps its number
+
+
+def unit_root(language: str, text: str) -> Node | None:
+    """The tree the data-flow engine walks: ``root``, except that a JavaScript or TypeScript
+    class method cut out on its own (``@Get() welcome(@Query('team') team) {...}``), which
+    does not parse outside its class, is parsed inside one. Lines are unchanged; byte offsets
+    on the first line are not, so this tree is not for mapping matches back to the text."""
+    tree = root(language, text)
+    if tree is None or language not in _CLASS_LANGUAGES or not _top_error(tree):
+        return tree
+    wrapped = root(language, _CLASS_OPEN + text + "\n}")
+    return wrapped if wrapped is not None and not _top_error(wrapped) else tree
+
+
+def _top_error(tree: Node) -> bool:
+    return any(child.kind() == "ERROR" for child in tree.children())
+
+
 def find(tree: Node, pattern: StructPattern, text: str = "") -> list[Node]:
     """The matches of ``pattern`` in ``tree``; none where the grammar cannot express it.
 

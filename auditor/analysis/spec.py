@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.analysis import patterns, summaries
+from auditor.analysis import context, patterns, summaries
 from auditor.analysis.languages import TABLES
 from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
@@ -86,6 +86,7 @@ class TaintSpec:
         summary: bool = False,
         helpers: Helpers | None = None,
         file_has: Callable[[StructPattern], bool] | None = None,
+        kept: bool = False,
     ) -> Places:
         """Sinks first: a unit without one needs no sources, sanitizers or walk (most units).
 
@@ -93,7 +94,8 @@ class TaintSpec:
         marked and its returns collected, so it is walked whatever it holds. ``helpers``: the
         summaries of the same-file functions it calls (sinks and sources of their own).
         ``file_has``: whether the file matches a pattern (a sink's `file` condition; without
-        it, a sink with one does not count, and one with `file: {not: ...}` does)."""
+        it, a sink with one does not count, and one with `file: {not: ...}` does). ``kept``: the
+        unit reads request data a middleware of the file stored (context.py), a source too."""
         found = Places(
             parameters=self.parameters,
             numbers_clean=self.numbers_clean,
@@ -101,7 +103,7 @@ class TaintSpec:
             summary=summary,
             helpers=helpers,
         )
-        only_sources = not self.parameters and not self.names and not summary
+        only_sources = not self.parameters and not self.names and not summary and not kept
         sources: list[tuple[StructPattern, list[object]]] | None = None
         if only_sources:
             sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
@@ -177,12 +179,18 @@ def analyse(
     file's other functions, whose bodies calls into them are judged by (``own``: the unit's
     name, not followed)."""
     table = TABLES.get(language)
-    tree = patterns.root(language, text)
+    tree = patterns.unit_root(language, text)
     if table is None or tree is None:
         return []
     helpers = summaries.called(spec, language, text, siblings, own)
     file_has = _file_matcher(language, siblings.module if siblings is not None else "", text)
-    places = spec.places(tree, text, helpers=helpers, file_has=file_has)
+    stored = context.writes(spec, language, siblings, text)
+    if helpers is not None:
+        helpers.context = stored
+    kept = {k: v for k, v in stored.items() if k in text}
+    places = spec.places(tree, text, helpers=helpers, file_has=file_has, kept=bool(kept))
+    places.context = kept
+    places.siblings = siblings
     if siblings is not None:
         places.constants = siblings.constant_texts
     if not places.sinks and not (places.helpers is not None and places.helpers.with_sinks()):

@@ -55,12 +55,25 @@ def mark(index: int) -> str:
     return f"{MARK}{index}"
 
 
+def field_mark(name: str) -> str:
+    """The mark of a summarised method's read of its object's field ``name`` (``self.title``)."""
+    return f"{MARK}{RECEIVER}.{name}"
+
+
 def marked(flow: Flow) -> int | None:
     """The parameter a summary's flow stands for (None for a request read)."""
     kind = flow.kind
-    if kind.startswith(MARK) and kind[len(MARK) :].isdigit():
-        return int(kind[len(MARK) :])
+    if kind.startswith(MARK):
+        position = kind[len(MARK) :].split(".", 1)[0]
+        if position.isdigit():
+            return int(position)
     return None
+
+
+def marked_field(flow: Flow) -> str | None:
+    """The field of the object a receiver's mark stands for (``field_mark``), or None."""
+    head, dot, name = flow.kind.partition(".")
+    return name if dot and head == mark(RECEIVER) else None
 
 
 def through(flow: Flow, inner: Flow, step: Step) -> Flow:
@@ -100,6 +113,8 @@ class Helpers:
         self.siblings = siblings  # the file's functions, for the helpers' own helpers
         self.depth = depth
         self._deeper: dict[str, Helpers | None] = {}
+        # what the file's middleware keeps on per-request objects (context.py), set by analyse
+        self.context: dict[str, tuple[str, str]] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self.bodies
@@ -126,20 +141,26 @@ class Helpers:
             if self.depth < MAX_DEPTH:
                 body = self.bodies[name]
                 deeper = called(self.spec, self.language, body, self.siblings, name, self.depth + 1)
+                if deeper is not None:
+                    deeper.context = self.context
             self._deeper[name] = deeper
         return self._deeper[name]
 
     def with_sources(self) -> bool:
-        return any(_has_sources(self.spec, self.language, b) for b in self.bodies.values())
+        return any(self._reads(b) for b in self.bodies.values())
+
+    def _reads(self, body: str) -> bool:
+        return _has_sources(self.spec, self.language, body) or any(k in body for k in self.context)
 
     def summary(self, name: str, tainted: bool) -> Summary | None:
         body = self.bodies.get(name)
         if body is None:
             return None
-        if not tainted and not _has_sources(self.spec, self.language, body):
+        if not tainted and not self._reads(body):
             return EMPTY
         # `render(c)` calling `esc(c.body)`: one level further
-        return summarize(self.spec, self.language, body, self._nested(name))
+        kept = {k: v for k, v in self.context.items() if k in body}
+        return summarize(self.spec, self.language, body, self._nested(name), kept, self.siblings)
 
 
 EMPTY = Summary()
@@ -156,7 +177,7 @@ def called(spec: TaintSpec, language: str, text: str, siblings: Siblings | None,
     names = sorted((_called_names(text) & siblings.names()) - {short})
     names += sorted(
         key
-        for held, method in _received(text)
+        for held, method in _received(text) | _properties(text)
         if (key := siblings.typed(held.rsplit(".", 1)[-1], method)) is not None
         and key != ".".join(own.split(".")[-2:])
     )
@@ -183,9 +204,31 @@ _RECEIVED = re.compile(
 )
 
 
+# a method called on an object made there: `new LogRef(service, file).under(root)`
+_MADE = re.compile(r"\bnew\s+([A-Za-z_$][\w$]*)\s*\([^()]*\)\s*\.([A-Za-z_$][\w$]*)\s*\(")
+
+
 @functools.lru_cache(maxsize=1024)
 def _received(text: str) -> frozenset[tuple[str, str]]:
-    return frozenset(_RECEIVED.findall(text))
+    return frozenset(_RECEIVED.findall(text)) | frozenset(_MADE.findall(text))
+
+
+# a field read that may be a property of the file's class: `asset.path`
+_READ = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)\b(?![\w$]|\s*\()")
+_PROPERTY = re.compile(
+    r"\s*@(?:functools\.)?(?:cached_)?property\b"
+    r"|\s*(?:(?:public|private|protected|static|override)\s+)*get\s+[A-Za-z_$][\w$]*\s*\("
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _properties(text: str) -> frozenset[tuple[str, str]]:
+    return frozenset(_READ.findall(text))
+
+
+def is_property(text: str) -> bool:
+    """Whether a method's text declares a property: Python's ``@property``, a JS getter."""
+    return _PROPERTY.match(text) is not None
 
 
 _cache: dict[tuple[int, str, str, str], tuple[TaintSpec, object]] = {}
@@ -208,7 +251,7 @@ def _cached(what: str, spec: TaintSpec, language: str, text: str, make: Callable
 
 def _has_sinks(spec: TaintSpec, language: str, text: str) -> bool:
     def make() -> bool:
-        tree = patterns.root(language, text)
+        tree = patterns.unit_root(language, text)
         return tree is not None and spec.sinks_in(tree, text)
 
     return _cached("sinks", spec, language, text, make)
@@ -222,31 +265,55 @@ def _has_sources(spec: TaintSpec, language: str, text: str) -> bool:
             regex = re.compile(spec.names)
             if any(regex.search(word) for word in set(_WORDS.findall(text))):
                 return True
-        tree = patterns.root(language, text)
+        tree = patterns.unit_root(language, text)
         return tree is not None and any(patterns.find(tree, p, text) for p in spec.sources)
 
     return _cached("sources", spec, language, text, make)
 
 
-def summarize(spec: TaintSpec, language: str, text: str, helpers: Helpers | None = None) -> Summary:
-    """What reaches the helper ``text``'s returns and sinks; ``helpers``: the ones it calls."""
+def summarize(
+    spec: TaintSpec,
+    language: str,
+    text: str,
+    helpers: Helpers | None = None,
+    kept: dict[str, tuple[str, str]] | None = None,
+    siblings: Siblings | None = None,
+) -> Summary:
+    """What reaches the helper ``text``'s returns and sinks; ``helpers``: the ones it calls;
+    ``kept``: the request data it reads that the file's middleware stored (context.py);
+    ``siblings``: the file's functions and classes."""
     # keyed by content: the same helper calling other bodies is another summary
     key = text if helpers is None else "\0".join([text, *sorted(helpers.bodies.values())])
+    if kept:
+        key = "\0".join([key, repr(sorted(kept.items()))])
+    if siblings is not None and siblings.methods:
+        key = "\0".join([key, *(name for name, _ in siblings.methods)])  # its classes' shape
     return _cached(
-        "summary", spec, language, key, lambda: _summarize(spec, language, text, helpers)
+        "summary",
+        spec,
+        language,
+        key,
+        lambda: _summarize(spec, language, text, helpers, kept, siblings),
     )
 
 
 def _summarize(
-    spec: TaintSpec, language: str, text: str, helpers: Helpers | None = None
+    spec: TaintSpec,
+    language: str,
+    text: str,
+    helpers: Helpers | None = None,
+    kept: dict[str, tuple[str, str]] | None = None,
+    siblings: Siblings | None = None,
 ) -> Summary:
     from auditor.analysis.taint import Engine  # taint imports this module for its calls
 
     table = TABLES.get(language)
-    tree = patterns.root(language, text)
+    tree = patterns.unit_root(language, text)
     if table is None or tree is None:
         return Summary()
     places = spec.places(tree, text, summary=True, helpers=helpers)
+    places.context = kept or {}
+    places.siblings = siblings
     engine = Engine(table, places)
     try:
         hits = engine.run(tree)
@@ -302,9 +369,9 @@ def call(
 
     args = [union(a) for a in args]  # a dict or list argument: what it holds
     held = frozenset(f for f in union(recv).taint if f.kind != "parameter")
-    if held and len(args) <= RECEIVER:
-        args = [*args, *[NOTHING] * (RECEIVER - len(args)), Val(held)]
-    helper = helpers.summary(name, any(a.tainted for a in args))
+    if held and len(args) <= RECEIVER:  # an object with known fields keeps them apart
+        args = [*args, *[NOTHING] * (RECEIVER - len(args)), recv if recv.keys else Val(held)]
+    helper = helpers.summary(name, bool(held) or any(a.tainted for a in args))
     if helper is None:
         return NOTHING
     line = node.range().start.line
@@ -344,9 +411,17 @@ def _caller_flows(inner: Flow, args: list[Val], read: Step, step: Step) -> set[F
     position = marked(inner)
     if position is None:
         return {Flow(read, inner.kind, built=inner.built, literal=inner.literal)}
-    if position < len(args):
-        return {through(a, inner, step) for a in args[position].taint}
-    return set()
+    if position >= len(args):
+        return set()
+    held = args[position]
+    name = marked_field(inner)
+    if name is not None and held.keys is not None:  # Landing(title=..., campaign=...).title
+        held = union(held.keys.get((name,), NOTHING))
+    found = {through(a, inner, step) for a in held.taint}
+    if name is not None:  # self.banner() reading self.campaign: still that one field
+        whole = mark(RECEIVER)
+        found = {replace(f, kind=inner.kind) if f.kind == whole else f for f in found}
+    return found
 
 
 def _grow(

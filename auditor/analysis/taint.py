@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from auditor.analysis import fold
+from auditor.analysis import fold, summaries
 from auditor.analysis.branches import BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.constants import CONSTANT_NAME
@@ -49,6 +49,9 @@ from auditor.analysis.values import (
     tiebreak,
     union,
 )
+
+if TYPE_CHECKING:
+    from auditor.model import Siblings
 
 Node = Any  # ast_grep_py.SgNode (untyped)
 Key = tuple[int, int, str]
@@ -90,6 +93,10 @@ class Places:
     summary: bool = False  # a same-file helper being summarised (summaries.py)
     helpers: Helpers | None = None  # the same-file functions the unit calls
     constants: Mapping[str, str] = field(default_factory=dict)  # the file's text constants
+    # request data the file's middleware keeps on a per-request object (context.py):
+    # `res.locals.flash` -> (flow kind, the source it was set from)
+    context: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    siblings: Siblings | None = None  # the file's functions and classes
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,7 @@ _NOTHING_KINDS = frozenset({"none", "null", "undefined", "nil"})
 # the field of a parse or validation result that holds the data itself
 _ENVELOPES = frozenset({"data", "value", "validated", "output"})
 STORED_KEYS = frozenset({"id", "_id", "pk", "uuid", "ID", "Id"})
+_BARE_FIELDS = frozenset({"java", "csharp"})  # a method reads its object's fields by bare name
 
 
 class Engine(CallMixin, BranchMixin, ParamsMixin):
@@ -125,6 +133,9 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         self.relatives: dict[str, str] = {}
         self.lookups: dict[str, str] = {}
         self.receiver = ""
+        self.recording = False  # context.py: keep what is stored on per-request objects
+        self.receiver_mark = summaries.mark(summaries.RECEIVER)
+        self.context_writes: dict[str, Val] = {}
         # summary: what each key of the dict or object the helper returns holds (None once a
         # return hands back something else)
         self.returned_keys: dict[tuple[Const, ...], set[Flow]] | None = {}
@@ -337,6 +348,12 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         if self.p.name_source is not None and self.p.name_source(name):
             line = node.range().start.line
             return Val(frozenset({Flow(Step(line, name), "name")}))
+        if self.p.summary and self.t.sg_language in _BARE_FIELDS and name[:1].islower():
+            this = st.get("this")
+            if this is not None and any(f.kind == self.receiver_mark for f in this.taint):
+                # a Java method's bare `service`: its object's field (locals are bound)
+                step = Step(node.range().start.line, name)
+                return Val(frozenset({Flow(step, summaries.field_mark(name))}))
         return NOTHING
 
     def string(self, node: Node, st: State) -> Val:
@@ -358,6 +375,10 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         dotted = node.text()
         if dotted in st:
             return st[dotted]
+        if dotted in self.p.context:  # res.locals.flash, set by the file's middleware
+            kind, what = self.p.context[dotted]
+            step = Step(node.range().start.line, f"{dotted} (set from {what})")
+            return Val(frozenset({Flow(step, kind)}))
         obj_field, prop_field = self.t.members[node.kind()]
         obj = node.field(obj_field)
         prop = node.field(prop_field)
@@ -365,10 +386,21 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         base = self.expr(obj, st) if obj is not None else NOTHING
         if prop_name in ("length", "size"):
             return NOTHING
+        if obj is not None and prop_name and (own := self.own_key(obj, prop_name)) is not None:
+            assert self.p.helpers is not None
+            body = self.p.helpers.bodies.get(own, "")
+            if summaries.is_property(body):  # asset.path: what the property's body returns
+                return summaries.call(self, node, own, self.p.helpers, [], st, base)
+        if self.p.summary and prop_name and any(f.kind == self.receiver_mark for f in base.taint):
+            step = Step(node.range().start.line, dotted)  # self.title: the caller's object's
+            return Val(frozenset({Flow(step, summaries.field_mark(prop_name))}))
         if base.keys is not None:
             return base.keys.get((prop_name,), NOTHING)
         if self.p.name_source is not None:
-            return self.named_part(base, prop_name, node, dotted)
+            part = self.named_part(base, prop_name, node, dotted)
+            if obj is not None:
+                self.holds_secret(obj, base, part, st)
+            return part
         if prop_name in STORED_KEYS and (key := row_key(base)) is not None:
             return key  # a saved row's key is the database's (`${p.id}`)
         return Val(base.taint)
