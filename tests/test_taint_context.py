@@ -4,24 +4,7 @@ NestJS text/html handlers, WebFlux bodyValue, method references as sanitizers.""
 
 from __future__ import annotations
 
-import textwrap
-
-from auditor.evidence import confirm
-from auditor.extract import extract_units
-from auditor.rules import load_rules, shipped_rules_dir
-
-RULES = {rule.id: rule for rule in load_rules([shipped_rules_dir()])}
-
-
-def findings(rule_id: str, code: str, language: str, path: str) -> dict[str, list[int]]:
-    text = textwrap.dedent(code).strip("\n") + "\n"
-    units, _ = extract_units(path, text, language)
-    return {
-        unit.qualname: [c.start_line for c in confirm(RULES[rule_id], unit)]
-        for unit in units
-        if unit.kind != "module"
-    }
-
+from tests.flagged import findings
 
 FLASH_JS = """
     const express = require('express');

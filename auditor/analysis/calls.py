@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from auditor.analysis import context, fold, records, summaries
+from auditor.analysis import context, fold, summaries
 from auditor.analysis.callbacks import CallbackMixin
 from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
@@ -171,7 +171,7 @@ class CallMixin(CallbackMixin):
         Creds(...)``, ``Creds.builder()...build()``, ``Settings.model_validate(body)``): the
         object holds what its default text prints, a field whose name says it is a secret
         (records.py); None for any other call."""
-        shown = records.printed(self.p.siblings, self.t.sg_language)
+        shown = self.p.records
         if not shown:
             return None
         root = node

@@ -230,8 +230,6 @@ def _pattern_names(parameter: Node) -> list[str]:
     ]  # fmt: skip
     names: list[str] = []
     for pattern in patterns:
-        for node in pattern.find_all(kind="identifier"):
-            names.append(node.text())
-        for node in pattern.find_all(kind="shorthand_property_identifier_pattern"):
-            names.append(node.text())
+        for kind in _BOUND:
+            names += [node.text() for node in pattern.find_all(kind=kind)]
     return names

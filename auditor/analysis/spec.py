@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.analysis import context, patterns, summaries
+from auditor.analysis import context, patterns, records, summaries
 from auditor.analysis.languages import TABLES
 from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
@@ -191,6 +191,8 @@ def analyse(
     places = spec.places(tree, text, helpers=helpers, file_has=file_has, kept=bool(kept))
     places.context = kept
     places.siblings = siblings
+    if spec.names:
+        places.records = records.printed(siblings, language)
     if siblings is not None:
         places.constants = siblings.constant_texts
     if not places.sinks and not (places.helpers is not None and places.helpers.with_sinks()):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
-from auditor.analysis import patterns
+from auditor.analysis import patterns, records
 from auditor.analysis.languages import TABLES
 from auditor.analysis.values import MAX_LITERAL, NOTHING, Const, Flow, Step, Val, cap, union
 
@@ -314,6 +314,8 @@ def _summarize(
     places = spec.places(tree, text, summary=True, helpers=helpers)
     places.context = kept or {}
     places.siblings = siblings
+    if spec.names:
+        places.records = records.printed(siblings, language)
     engine = Engine(table, places)
     try:
         hits = engine.run(tree)

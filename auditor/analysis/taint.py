@@ -97,6 +97,8 @@ class Places:
     # `res.locals.flash` -> (flow kind, the source it was set from)
     context: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     siblings: Siblings | None = None  # the file's functions and classes
+    # a name rule's: the fields each record class of the file prints (records.py)
+    records: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
