@@ -173,7 +173,9 @@ def extract_units(path: str, text: str, language: str) -> tuple[list[CodeUnit], 
         siblings = Siblings(
             tuple((u.qualname.rsplit(".", 1)[-1], u.text) for u in units),
             file_constants(root),
-            module.text if module else "",
+            # the module-level code, imports included, also where it makes no unit of its own
+            # (a Go file of imports and functions): a `file:` condition reads its imports
+            module.text if module else _outside(rows, units),
             tuple(
                 (".".join(u.qualname.split(".")[-2:]), u.text)
                 for u in units
@@ -341,10 +343,7 @@ def _module_unit(
     None when nothing but imports, package lines and braces is left: such a unit only costs
     an embedding.
     """
-    covered: set[int] = set()
-    for unit in units:
-        covered.update(range(unit.start_line - 1, unit.end_line))
-    kept = ["" if i in covered else row for i, row in enumerate(rows)]
+    kept = _blanked(rows, units)
     if not any(
         row.strip() and i not in imported[0] and not compiled.trivial.fullmatch(row)
         for i, row in enumerate(kept)
@@ -362,6 +361,19 @@ def _module_unit(
         text="\n".join(kept[first : last + 1]),
         imports=imported[1],
     )
+
+
+def _blanked(rows: list[str], units: list[CodeUnit]) -> list[str]:
+    """The file's rows with the functions' rows blanked."""
+    covered: set[int] = set()
+    for unit in units:
+        covered.update(range(unit.start_line - 1, unit.end_line))
+    return ["" if i in covered else row for i, row in enumerate(rows)]
+
+
+def _outside(rows: list[str], units: list[CodeUnit]) -> str:
+    """The text outside the functions, line k still file line k."""
+    return "\n".join(_blanked(rows, units)).rstrip()
 
 
 # --- windows --------------------------------------------------------------------------------

@@ -276,3 +276,46 @@ def test_a_file_that_gives_structlog_a_masking_processor_is_trusted_to_redact() 
     assert found("sensitive-data-in-logs", plain, "python") == [("Connector.refresh", 15)]
     masking = STRUCTLOG.replace("PROCESSORS", "_mask,")
     assert found("sensitive-data-in-logs", masking, "python") == []
+
+
+GO_TOKENS = """
+    package verify
+
+    import (
+        "encoding/hex"
+        "RAND"
+    )
+
+    func newToken() (string, error) {
+        buf := make([]byte, 20)
+        if _, err := rand.Read(buf); err != nil {
+            return "", err
+        }
+        return hex.EncodeToString(buf), nil
+    }
+"""
+
+
+def test_go_rand_read_is_weak_where_the_file_imports_math_rand() -> None:
+    # The file's imports and functions only: no module unit of its own, yet the import counts.
+    weak = GO_TOKENS.replace("RAND", "math/rand")
+    assert found("insecure-randomness", weak, "go") == [("newToken", 13)]
+    assert found("insecure-randomness", GO_TOKENS.replace("RAND", "crypto/rand"), "go") == []
+
+
+def test_text_template_counts_where_the_file_is_only_imports_and_functions() -> None:
+    code = """
+        package web
+
+        import (
+            "net/http"
+            "TEMPLATE"
+        )
+
+        func search(w http.ResponseWriter, r *http.Request) {
+            page, _ := template.New("p").Parse("<p>{{.}}</p>")
+            page.Execute(w, r.FormValue("q"))
+        }
+    """
+    assert found("xss", code.replace("TEMPLATE", "text/template"), "go") == [("search", 10)]
+    assert found("xss", code.replace("TEMPLATE", "html/template"), "go") == []

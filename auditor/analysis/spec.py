@@ -60,6 +60,18 @@ class TaintSpec:
     prefix_guards: bool = False  # `prefix`: a startswith check cleans (a path under a root)
     # the sources that come from the `stored` group: their flows are "stored", not "request"
     stored: tuple[StructPattern, ...] = ()  # a tuple: the pack's key hashes its repr
+    # sources that count only in a file matching a pattern, as a sink's `file` (math/rand's
+    # `rand.Read` where the file imports math/rand): (source, condition, negated)
+    source_files: tuple[tuple[StructPattern, StructPattern, bool], ...] = ()
+
+    def _sources(self, file_has: Callable[[StructPattern], bool] | None) -> list[StructPattern]:
+        """The sources that count in this file (see ``source_files``)."""
+        dropped = [
+            pattern
+            for pattern, condition, negated in self.source_files
+            if (file_has is not None and file_has(condition)) == negated
+        ]
+        return [p for p in self.sources if all(p is not d for d in dropped)]
 
     def sinks_in(self, tree: object, text: str = "") -> bool:
         """Whether any of the sinks is in ``tree`` (no sources, sanitizers or walk); kept for
@@ -106,7 +118,7 @@ class TaintSpec:
         only_sources = not self.parameters and not self.names and not summary and not kept
         sources: list[tuple[StructPattern, list[object]]] | None = None
         if only_sources:
-            sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
+            sources = [(p, patterns.find(tree, p, text)) for p in self._sources(file_has)]
             if not any(matches for _, matches in sources) and not (
                 helpers is not None and helpers.with_sources()
             ):
@@ -149,7 +161,7 @@ class TaintSpec:
             regex = _name_regex(self.names)
             found.name_source = lambda name: regex.search(name) is not None
         if sources is None:
-            sources = [(p, patterns.find(tree, p, text)) for p in self.sources]
+            sources = [(p, patterns.find(tree, p, text)) for p in self._sources(file_has)]
         for pattern, matches in sources:
             for match in matches:
                 kind = "stored" if pattern in self.stored else "request"
@@ -280,6 +292,7 @@ def load_taint(
         )
     table = tables.get(language) or tables.get(_FAMILY.get(language, ""), {})
     parameters = False
+    source_files: list[tuple[StructPattern, StructPattern, bool]] = []
 
     def group(part: str) -> tuple[StructPattern, ...]:
         nonlocal parameters
@@ -301,6 +314,11 @@ def load_taint(
                     f"{here}: no group {item!r} in rules/{SOURCES_DIR}/{language}.yaml "
                     f"(known: {known})"
                 )
+            elif part == "sources" and isinstance(item, dict) and "file" in item:
+                rest = dict(item)
+                condition, negated = _condition(rest.pop("file"), f"{here}.file")
+                out.append(StructPattern.create(rest, here))
+                source_files.append((out[-1], condition, negated))
             else:
                 out.append(StructPattern.create(item, here))
         return tuple(out)
@@ -322,7 +340,25 @@ def load_taint(
         raise AuditorError(f"{where}.sinks: at least one sink pattern is needed")
     numbers_clean = "numeric" in (value.get("sanitizers") or [])
     prefix = "prefix" in (value.get("sanitizers") or [])
-    return TaintSpec(sources, sanitizers, sinks, parameters, names, numbers_clean, prefix, stored)
+    return TaintSpec(
+        sources,
+        sanitizers,
+        sinks,
+        parameters,
+        names,
+        numbers_clean,
+        prefix,
+        stored,
+        tuple(source_files),
+    )
+
+
+def _condition(value: object, here: str) -> tuple[StructPattern, bool]:
+    """A `file:` condition: the pattern, and whether it is `{not: ...}`."""
+    negated = isinstance(value, dict) and set(value) == {"not"}
+    if negated:
+        value = value["not"]  # type: ignore[index]
+    return StructPattern.create(value, here), negated
 
 
 def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
@@ -339,11 +375,7 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
         if isinstance(item, dict) and ({"parameters", "literal", "built", "file"} & set(item)):
             item = dict(item)
             if "file" in item:
-                condition = item.pop("file")
-                negated = isinstance(condition, dict) and set(condition) == {"not"}
-                if negated:
-                    condition = condition["not"]
-                file = StructPattern.create(condition, f"{here}.file")
+                file, negated = _condition(item.pop("file"), f"{here}.file")
             built_only = bool(item.pop("built", False))
             mode = item.pop("parameters", "built")
             if mode not in ("direct", "built"):
