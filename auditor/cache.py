@@ -114,6 +114,16 @@ class VectorCache:
                     found[digest] = np.frombuffer(blob, dtype=np.float32).copy()
         return found
 
+    def has(self, model: str, dims: int, digest: str) -> bool:
+        """Whether a vector of the right size is cached under ``digest`` (numpy not needed:
+        a search asks before it starts the model, and numpy takes ~60 ms to import)."""
+        query = "SELECT length(vector) FROM vectors WHERE model = ? AND hash = ?"
+        try:
+            row = self._connect().execute(query, (model, digest)).fetchone()
+        except sqlite3.DatabaseError:
+            return False  # get_many says what is wrong with the cache, where it matters
+        return row is not None and row[0] == dims * 4
+
     def put_many(self, model: str, items: Iterable[tuple[str, Vectors]]) -> None:
         import numpy as np
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from auditor.config import Config
 from auditor.embed.base import Embedder
+
+if TYPE_CHECKING:  # the child of embed/ahead.py imports this package: it stays light
+    from auditor.config import Config
 
 
 class Backend(enum.Enum):

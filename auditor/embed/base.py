@@ -48,8 +48,9 @@ class Embedder(abc.ABC):
         """Vectors for rule texts (queries). Instruction-aware models override this."""
         return self.embed_documents(texts)
 
-    def prepare(self) -> None:  # noqa: B027 - optional hook, most backends start at once
-        """Start loading the model in the background, when a vector will soon be needed."""
+    def prepare(self, texts: Sequence[str] = ()) -> None:  # noqa: B027 - most start at once
+        """Start loading the model in the background, when a vector will soon be needed;
+        ``texts`` are the ones it will be asked for first, if known."""
 
     def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release sessions or connections."""

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.embed.base import Embedder, normalize
-from auditor.model import AuditorError
+from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
+    from auditor.embed.ahead import Ahead
     from auditor.embed.base import Vectors
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "all-MiniLM-L6-v2"
@@ -65,6 +66,7 @@ class LocalEmbedder(Embedder):
         self._tokenizer: Any = None
         self._loader: threading.Thread | None = None
         self._load_error: BaseException | None = None
+        self._ahead: Ahead | None = None
 
     @property
     def model_id(self) -> str:
@@ -74,15 +76,25 @@ class LocalEmbedder(Embedder):
     def dimensions(self) -> int:
         return DIMENSIONS
 
-    def prepare(self) -> None:
-        """Load the model in a thread, while the caller does other work (a search refreshes
-        its index meanwhile: the start of onnxruntime is mostly native code, out of the GIL).
-        """
-        if self._session is None and self._loader is None:
-            self._loader = threading.Thread(target=self._load_in_background, daemon=True)
-            self._loader.start()
+    def prepare(self, texts: Sequence[str] = ()) -> None:
+        """Have ``texts`` embedded by a forked child (embed/ahead.py) while the caller does
+        other work; without texts, or where no child starts, load the model in a thread."""
+        if self._session is not None or self._loader is not None or self._ahead is not None:
+            return
+        if texts:
+            from auditor.embed.ahead import Ahead
+
+            child = LocalEmbedder(self._model_dir, 1, self._cache_dir)
+            self._ahead = Ahead.start(texts, child.embed_documents)
+            if self._ahead is not None:
+                return
+        self._loader = threading.Thread(target=self._load_in_background, daemon=True)
+        self._loader.start()
 
     def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
         if self._loader is not None:  # never leave the interpreter while a thread loads
             self._loader.join()
             self._loader = None
@@ -182,6 +194,11 @@ class LocalEmbedder(Embedder):
 
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if self._ahead is not None:
+            ahead = self._ahead.take(texts, DIMENSIONS)
+            if ahead is not None:
+                self._ahead = None
+                return ahead
         self._ready()
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         # One text per run, on purpose. Dynamic int8 quantization scales activations by the

@@ -18,11 +18,11 @@ SEARCH_QUERY = "search-query"  # cache kind of search queries (their instruction
 
 
 def prepare_for(embedder: Embedder, cache: VectorCache, text: str) -> None:
-    """Have the model start in the background if ``text``'s vector (a search query) is not
-    cached: it loads while the rest of the search starts and the index is refreshed."""
+    """Have ``text``'s vector (a search query) made in the background if it is not cached:
+    the model runs while the rest of the search starts and the index is refreshed."""
     key = text_hash(SEARCH_QUERY, text)
-    if not cache.get_many(embedder.key, embedder.dimensions, [key]):
-        embedder.prepare()
+    if not cache.has(embedder.key, embedder.dimensions, key):
+        embedder.prepare([text])
 
 
 def search_config(config: Config) -> Config:
