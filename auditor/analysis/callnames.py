@@ -77,6 +77,10 @@ _LOOKUP = re.compile(
 )
 _ROW_FUNCTIONS = frozenset({"get_object_or_404", "get_list_or_404"})
 _QUERYSET = frozenset({"get", "filter", "exclude", "first", "last", "all", "values", "count"})
+_SQLALCHEMY_ROWS = frozenset(
+    {"first", "one", "one_or_none", "first_or_404", "get", "get_or_404", "all", "scalar"}
+)
+_MODEL_QUERY = re.compile(r"[A-Z]\w*\.query\b")
 
 
 # Go: a method that takes a context first does I/O; named as a read, it returns what a store
@@ -88,10 +92,14 @@ _GO_CONTEXT = re.compile(r"ctx|c|r\.Context\(\)|\w+\.Request\.Context\(\)|contex
 def stored_row(name: str, receiver: Node | None, first: Node | None = None) -> bool:
     """Whether a call is a lookup whose result is a stored row; ``first``: its first argument
     (Go's context)."""
+    if name in _ROW_FUNCTIONS:  # also as the import spells it: django.shortcuts.get_object_or_404
+        return True
     if receiver is None:
-        return name in _ROW_FUNCTIONS
-    if name in _QUERYSET:
-        return str(receiver.text()).endswith(".objects")
+        return False
+    if name in _QUERYSET and str(receiver.text()).endswith(".objects"):
+        return True
+    if name in _SQLALCHEMY_ROWS and _MODEL_QUERY.match(str(receiver.text())):
+        return True  # Sale.query.filter_by(id=sale_id).first(): Flask-SQLAlchemy's row
     if first is not None and _GO_READ.fullmatch(name) and _GO_CONTEXT.fullmatch(first.text()):
         return True
     return _LOOKUP.fullmatch(name) is not None

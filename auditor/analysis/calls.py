@@ -62,6 +62,8 @@ ID_GETTERS = frozenset({"getId", "id", "getUuid", "uuid", "getPk", "pk", "ID", "
 
 
 _BEAN_GETTER = re.compile(r"get[A-Z]\w*")
+# a pydantic model's fields as a dict or JSON, minus `exclude`, or only `include`
+_DUMPS = frozenset({"model_dump", "model_dump_json", "dict", "json"})
 # what holds what a client sent: a form, a body, a payload, parameters, headers
 _SUBMITTED_NAME = re.compile(r"(?i)(form|body|payload|params|headers|query|args|input)$")
 
@@ -190,10 +192,14 @@ class CallMixin(CallbackMixin):
             if inner is None:
                 break
             root = inner
-        fields = shown.get(root.text())
-        if fields is None:
+        return self.record_value(root.text(), node)
+
+    def record_value(self, cls: str, node: Node) -> Val | None:
+        """An object of the file's record class ``cls`` made (or received) at ``node``: what
+        its default text prints, field by field; None when ``cls`` is no record class."""
+        fields = self.p.records.get(cls)
+        if fields is None or self.p.name_source is None:
             return None
-        assert self.p.name_source is not None
         line = node.range().start.line
         keys: dict[tuple[Const, ...], Val] = {
             (f,): Val(
@@ -415,6 +421,8 @@ class CallMixin(CallbackMixin):
         stored = context.written(name, arg_nodes, args) if self.recording else None
         if stored is not None and stored[1].tainted:
             self.context_writes[stored[0]] = stored[1]
+        if recv.keys is not None and name in _DUMPS and receiver is not None:
+            return Val(keys=_dumped(recv.keys, arg_nodes))  # model_dump(exclude={"ssn"})
         if recv.keys is not None and not args and (name,) in recv.keys:
             return recv.keys[(name,)]  # a Java record's accessor: creds.username()
         if recv.keys is not None and not args and _BEAN_GETTER.fullmatch(name):
@@ -512,6 +520,14 @@ class CallMixin(CallbackMixin):
             if self.p.name_source(name) and not name.startswith(NOT_A_GETTER):
                 line = node.range().start.line  # signAccessToken(user.id): a token
                 return Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
+            if (
+                not args
+                and _BEAN_GETTER.fullmatch(name)
+                and name not in PRESERVING
+                and recv.tainted
+                and all(f.kind == "name" for f in recv.taint)
+            ):
+                return NOTHING  # jwt.getSubject(): a claim the token carries, not the token
         if name in t.getters and receiver is not None:
             return union(recv, *args[1:])  # a lookup yields the container's value, not the key
         if name in RESETS and receiver is not None and not any(a.tainted for a in args):
@@ -696,3 +712,24 @@ def _container(type_name: str, args: list[Val]) -> Val | None:
     if base in ("list", "ArrayList", "LinkedList", "Vector", "ArrayDeque", "Stack", "Array"):
         return Val(items=())
     return None
+
+
+def _dumped(
+    keys: dict[tuple[Const, ...], Val], arg_nodes: list[Node]
+) -> dict[tuple[Const, ...], Val]:
+    """The fields ``model_dump(include=..., exclude=...)`` keeps (literal sets or dicts)."""
+    kept = dict(keys)
+    for arg in arg_nodes:
+        if arg.kind() != "keyword_argument":
+            continue
+        name, value = arg.field("name"), arg.field("value")
+        if name is None or value is None or value.kind() not in ("set", "dictionary", "list"):
+            continue
+        listed = {fold.string_value(n) for n in value.named_children()} | {
+            fold.string_value(p.field("key")) for p in value.named_children() if p.kind() == "pair"
+        }
+        if name.text() == "exclude":
+            kept = {k: v for k, v in kept.items() if k[0] not in listed}
+        elif name.text() == "include":
+            kept = {k: v for k, v in kept.items() if k[0] in listed}
+    return kept

@@ -77,6 +77,9 @@ class ParamsMixin:
     def expr(self, node: Node, st: State) -> Val:
         raise NotImplementedError
 
+    def record_value(self, cls: str, node: Node) -> Val | None:
+        raise NotImplementedError
+
     def function(self, node: Node, outer: State) -> None:
         st = dict(outer)
         params = node.field("parameters") or node.field("parameter")
@@ -102,6 +105,10 @@ class ParamsMixin:
                     for word in typed_text
                 )
                 if numeric and self.p.numbers_clean:
+                    continue
+                held = next((w for w in typed_text if w in self.p.records), None)
+                if held is not None and (made := self.record_value(held, child)) is not None:
+                    st[name] = made  # `check: IdentityCheck`: a record of the file, its fields
                     continue
                 # A route handler's parameter (a source pattern matched it: `@app.get(...)`'s
                 # function, `@RequestParam String q`) is the request's, not the caller's.

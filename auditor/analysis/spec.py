@@ -17,6 +17,7 @@ rules): the rule names places, the engine is generic.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -47,6 +48,9 @@ class Sink:
     # `file: {not: ...}`: only in a file that does not (a pino logger configured to redact)
     file: StructPattern | None = None
     file_negated: bool = False
+    # the metavariable of a template's text: only the arguments its unescaped placeholders
+    # name count (`render_template_string(PAGE, memo=m)` where PAGE says `{{ memo|safe }}`)
+    unescaped: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,10 @@ class TaintSpec:
             )
             for match in matches:
                 targets = found.sinks.setdefault(key_of(match), [])
-                targets += [(spec, node) for node in patterns.focus_nodes(match, sink.pattern)]
+                here = spec
+                if sink.unescaped:
+                    here = dataclasses.replace(spec, template=match.get_match(sink.unescaped))
+                targets += [(here, node) for node in patterns.focus_nodes(match, sink.pattern)]
         if not found.sinks and not far_sinks and not summary:
             return found
         if self.names:
@@ -372,8 +379,12 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
         built_only = False
         file = None
         negated = False
-        if isinstance(item, dict) and ({"parameters", "literal", "built", "file"} & set(item)):
+        unescaped = ""
+        if isinstance(item, dict) and (
+            {"parameters", "literal", "built", "file", "unescaped"} & set(item)
+        ):
             item = dict(item)
+            unescaped = str(item.pop("unescaped", ""))
             if "file" in item:
                 file, negated = _condition(item.pop("file"), f"{here}.file")
             built_only = bool(item.pop("built", False))
@@ -388,7 +399,7 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
             except re.error as exc:
                 raise AuditorError(f"{here}.literal: invalid regex: {exc}") from None
         pattern = StructPattern.create(item, here)
-        out.append(Sink(pattern, direct, literal, built_only, file, negated))
+        out.append(Sink(pattern, direct, literal, built_only, file, negated, unescaped))
     return tuple(out)
 
 

@@ -389,11 +389,20 @@ def call(
             engine.hits.setdefault(
                 key_of(node), Hit(sink, line, last, tuple(_ranked(flows)), node.text())
             )
+    if engine.p.name_source is not None and _REDACTS.search(helpers.bodies.get(name, "")):
+        return NOTHING  # loggable(md): a helper that writes "[redacted]" for what it hides
     if helper.keyed is not None:  # {"api_key": ...}: the caller sees the keys
         keys = {key: _returned(flows, args, line, name) for key, flows in helper.keyed}
         return Val(keys={key: Val(cap(frozenset(f))) if f else NOTHING for key, f in keys.items()})
     found = _returned(helper.returns, args, line, name)
     return Val(cap(frozenset(found))) if found else NOTHING
+
+
+# A string a redacting helper puts where a secret was: "[redacted]", "***", "<hidden>"
+_REDACTS = re.compile(
+    r"""["'`][\[<(]?(?i:redacted|filtered|hidden|masked|removed)[\]>)]?["'`]"""
+    r"""|["'`]\*{3,}["'`]"""
+)
 
 
 def _returned(flows: tuple[Flow, ...], args: list[Val], line: int, name: str) -> set[Flow]:

@@ -65,6 +65,7 @@ class SinkSpec:
     direct_parameters: bool = False  # a parameter counts without string building
     literal: Callable[[str], bool] | None = None  # built text must look like this (SQL, ...)
     built_only: bool = False  # only values built into text count (an HTML page returned)
+    template: Node | None = None  # a template's text: only what it leaves unescaped counts
 
     def accepts(self, flow: Flow) -> bool:
         literal_ok = self.literal is None or (flow.built and self.literal(flow.literal))
@@ -236,6 +237,8 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
             return
         self._handled.add(key)
         for spec, focus in found:
+            if spec.template is not None and not self._unescaped(spec.template, focus):
+                continue
             value = union(self.expr(focus, st))
             flows = [f for f in value.taint if spec.accepts(f)]
             if flows:  # pinned from the sink's first line to its tainted argument's last
@@ -245,6 +248,21 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
                     key, Hit(spec, first, last, tuple(_ranked(flows)), node.text())
                 )
         self._handled.discard(key)
+
+    def _unescaped(self, template: Node, argument: Node) -> bool:
+        """Whether the template leaves ``argument`` (``memo=...``) unescaped: it writes
+        ``{{ memo|safe }}``, or turns autoescaping off. The template's text is a literal or one
+        of the file's text constants; one that cannot be read counts as escaping."""
+        if template.kind() in self.t.identifiers:
+            text = self.p.constants.get(template.text(), "")
+        else:
+            text = template.text() if template.kind() in self.t.strings else ""
+        if not text or argument.kind() != "keyword_argument":
+            return False
+        if fold.AUTOESCAPE_OFF.search(text):
+            return True
+        name = argument.field("name")
+        return name is not None and name.text() in fold.safe_placeholders(text)
 
     # -- expressions -------------------------------------------------------------------
 
