@@ -107,6 +107,16 @@ def test_rules_calibrate_writes_per_model_thresholds(
     assert set(values) >= {"sql-injection", "hardcoded-secret", "xss"}
     assert all(0.05 <= v <= 0.95 for v in values.values())
     assert "sql-injection" in capsys.readouterr().out
+    # --margin 0: at the lowest known violation's score, 0.03 above the default's
+    exact = tmp_path / "exact.yaml"
+    assert main([*args[:-1], str(exact), "--margin", "0"], env) == 0
+    at_lowest = yaml.safe_load(exact.read_text())["sentence-transformers/all-MiniLM-L6-v2@384"]
+    for rule_id, value in values.items():
+        assert (
+            value == max(0.05, at_lowest[rule_id] - 0.03)
+            or abs(value - (at_lowest[rule_id] - 0.03)) <= 0.0011
+        )
+    assert main([*args, "--margin", "1.5"], env) == 2
 
 
 def test_exclude_and_auditorignore_skip_paths(

@@ -59,6 +59,13 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
         "recall, evidence gives precision, so a lower gate costs time, not false findings)",
     )
     calibrate.add_argument(
+        "--margin",
+        type=float,
+        default=None,
+        help="how far below that score the threshold goes, for the violations no corpus holds "
+        "yet (default 0.03, measured by bench/gate_margin.py)",
+    )
+    calibrate.add_argument(
         "-o",
         "--output",
         dest="thresholds_output",
@@ -166,19 +173,22 @@ def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from auditor.calibrate import calibrate, write_thresholds
+    from auditor.calibrate import MARGIN, calibrate, write_thresholds
     from auditor.corpus import load_corpus, select_split
     from auditor.rules import THRESHOLDS_FILE
     from auditor.session import open_session
 
     if not 0.0 < args.recall <= 1.0:
         raise AuditorError(f"--recall {args.recall}: expected a number in (0, 1]")
+    margin = MARGIN if args.margin is None else args.margin
+    if not 0.0 <= margin < 1.0:
+        raise AuditorError(f"--margin {args.margin}: expected a number in [0, 1)")
     root, config = _session_rules(args, environ)
     entries = select_split(load_corpus(args.corpus), args.split) if args.corpus else []
     with open_session(root, config) as session:
         rules = _load(session)
         embedder = session.embedder()
-        found = calibrate(rules, embedder, session.cache, entries, args.recall)
+        found = calibrate(rules, embedder, session.cache, entries, args.recall, margin)
         key = embedder.key
         embedder.close()
     target = args.thresholds_output or Path(rules[0].source).parent / THRESHOLDS_FILE
