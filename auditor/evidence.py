@@ -312,9 +312,18 @@ def confirm_evidence(evidence: Evidence, unit: CodeUnit) -> list[Confirmation]:
     if evidence.match and not found:
         return []
     if evidence.taint is not None:
-        for v in reversed(views):  # the text as written wins where both reach a sink
-            for hit in analyse(evidence.taint, unit.language, v.text, unit.siblings, unit.qualname):
-                found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base, unit.language)
+        # The text as written decides where it has a sink: `escape(q)` after `from
+        # django.utils.html import escape` is the rule's sanitizer as written, not once spelled
+        # out. The imports spelled out add the sinks only they show (`loads` from pickle).
+        judged: set[int] = set()
+        taint = evidence.taint
+        for hit in analyse(taint, unit.language, view.text, unit.siblings, unit.qualname, judged):
+            found[Region(hit.first_line, hit.last_line)] = _from_hit(hit, base, unit.language)
+        for v in views[1:]:
+            for hit in analyse(taint, unit.language, v.text, unit.siblings, unit.qualname):
+                if hit.first_line not in judged:
+                    region = Region(hit.first_line, hit.last_line)
+                    found.setdefault(region, _from_hit(hit, base, unit.language))
     if evidence.detector == "secret":
         found = {}  # the detector is what confirms and pins; match patterns only gate it
         for secret in find_secrets(unit.text, unit.language):

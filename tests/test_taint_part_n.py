@@ -228,3 +228,41 @@ def test_janino_compiles_what_it_is_given() -> None:
     assert findings("code-injection", JANINO.replace("SOURCE", '"a + b"'), "java", "P.java") == {
         "Preview.preview": []
     }
+
+
+SLIP = """
+    const ejs = require('ejs');
+
+    const SLIP = `<h1>Order <%= order.number %></h1><aside><%TAG giftNote %></aside>`;
+    const renderSlip = ejs.compile(SLIP);
+
+    function packingSlip(req, res) {
+      const giftNote = req.query.note || '';
+      res.type('html').send(renderSlip({ order: req.order, giftNote }));
+    }
+"""
+
+
+def test_a_compiled_template_that_escapes_what_it_writes_is_no_sink() -> None:
+    assert findings("xss", SLIP.replace("TAG", "="), "javascript", "s.js") == {"packingSlip": []}
+    raw = findings("xss", SLIP.replace("TAG", "-"), "javascript", "s.js")
+    assert raw == {"packingSlip": [8]}
+
+
+DJANGO_EMPTY = """
+    from django.http import HttpResponse
+    from django.template import engines
+
+    NO_RESULTS = engines["django"].from_string("<h2>No match for {{ term MARK }}</h2>")
+
+    def search(request):
+        term = request.GET.get("q", "")
+        html = NO_RESULTS.render({"term": term}, request)
+        return HttpResponse(html)
+"""
+
+
+def test_a_django_template_escapes_unless_it_marks_a_value_safe() -> None:
+    assert findings("xss", DJANGO_EMPTY.replace("MARK", ""), "python", "v.py") == {"search": []}
+    raw = findings("xss", DJANGO_EMPTY.replace("MARK", "|safe"), "python", "v.py")
+    assert raw == {"search": [9]}

@@ -412,6 +412,11 @@ class CallMixin(CallbackMixin):
             arg_nodes = []
         args = [self.expr(a, st) for a in arg_nodes]
         recv = self.expr(receiver, st) if receiver is not None else NOTHING
+        if self.p.templates and (
+            (receiver is None and name in self.p.templates)
+            or (name == "render" and receiver is not None and receiver.text() in self.p.templates)
+        ):
+            return NOTHING  # renderSlip({ order, note }): a compiled template escapes each one
         if (kept := context.read_key(name, arg_nodes)) in self.p.context:
             kind, what = self.p.context[kept]  # ctx.Value(labelKey{}): the middleware's
             step = Step(node.range().start.line, f"{short(node.text())} (set from {what})")

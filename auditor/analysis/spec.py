@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.analysis import context, patterns, records, summaries
+from auditor.analysis import context, patterns, records, summaries, templates
 from auditor.analysis.languages import TABLES
 from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
@@ -67,6 +67,8 @@ class TaintSpec:
     # sources that count only in a file matching a pattern, as a sink's `file` (math/rand's
     # `rand.Read` where the file imports math/rand): (source, condition, negated)
     source_files: tuple[tuple[StructPattern, StructPattern, bool], ...] = ()
+    # `templates`: what the file's escaping templates render is clean (templates.py)
+    escaping_templates: bool = False
 
     def _sources(self, file_has: Callable[[StructPattern], bool] | None) -> list[StructPattern]:
         """The sources that count in this file (see ``source_files``)."""
@@ -157,6 +159,7 @@ class TaintSpec:
                 sink.built_only,
             )
             for match in matches:
+                found.sink_lines.add(match.range().start.line)
                 targets = found.sinks.setdefault(key_of(match), [])
                 here = spec
                 if sink.unescaped:
@@ -192,11 +195,17 @@ def _searcher(source: str) -> Callable[[str], bool]:
 
 
 def analyse(
-    spec: TaintSpec, language: str, text: str, siblings: Siblings | None = None, own: str = ""
+    spec: TaintSpec,
+    language: str,
+    text: str,
+    siblings: Siblings | None = None,
+    own: str = "",
+    sink_lines: set[int] | None = None,
 ) -> list[Hit]:
     """The sinks of ``text`` that a source reaches, each with its flows; ``siblings``: the
     file's other functions, whose bodies calls into them are judged by (``own``: the unit's
-    name, not followed)."""
+    name, not followed); ``sink_lines`` gets the lines where the unit's sinks start, reached
+    or not."""
     table = TABLES.get(language)
     tree = patterns.unit_root(language, text)
     if table is None or tree is None:
@@ -208,12 +217,16 @@ def analyse(
         helpers.context = stored
     kept = {k: v for k, v in stored.items() if k in text}
     places = spec.places(tree, text, helpers=helpers, file_has=file_has, kept=bool(kept))
+    if sink_lines is not None:
+        sink_lines |= places.sink_lines
     places.context = kept
     places.siblings = siblings
     if spec.names:
         places.records = records.printed(siblings, language)
     if siblings is not None:
         places.constants = siblings.constant_texts
+    if spec.escaping_templates:
+        places.templates = templates.escaping(siblings, language, text)
     if not places.sinks and not (places.helpers is not None and places.helpers.with_sinks()):
         return []  # no sink: nothing can be reported, so skip the walk
     try:
@@ -311,8 +324,8 @@ def load_taint(
             here = f"{where}.{part}[{index}]"
             if part == "sources" and item == "parameters":
                 parameters = True
-            elif part == "sanitizers" and item == "prefix":
-                pass  # a flag (see prefix_guards), not patterns
+            elif part == "sanitizers" and item in ("prefix", "templates"):
+                pass  # flags (see prefix_guards, escaping_templates), not patterns
             elif isinstance(item, str) and item in table:
                 out += table[item]
             elif isinstance(item, str) and item.isidentifier() and item.islower():
@@ -347,6 +360,7 @@ def load_taint(
         raise AuditorError(f"{where}.sinks: at least one sink pattern is needed")
     numbers_clean = "numeric" in (value.get("sanitizers") or [])
     prefix = "prefix" in (value.get("sanitizers") or [])
+    escaping = "templates" in (value.get("sanitizers") or [])
     return TaintSpec(
         sources,
         sanitizers,
@@ -357,6 +371,7 @@ def load_taint(
         prefix,
         stored,
         tuple(source_files),
+        escaping_templates=escaping,
     )
 
 

@@ -87,6 +87,7 @@ class Places:
     sources: dict[Key, str] = field(default_factory=dict)  # key -> flow kind
     sanitizers: set[Key] = field(default_factory=set)
     sinks: dict[Key, list[tuple[SinkSpec, Node]]] = field(default_factory=dict)  # focus nodes
+    sink_lines: set[int] = field(default_factory=set)  # where each sink match starts
     parameters: bool = False  # a function's parameters are sources
     name_source: Callable[[str], bool] | None = None  # a name that says what it holds
     numbers_clean: bool = False  # a number carries no text (injection rules), vs. randomness
@@ -100,6 +101,8 @@ class Places:
     siblings: Siblings | None = None  # the file's functions and classes
     # a name rule's: the fields each record class of the file prints (records.py)
     records: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the file's compiled templates that escape what they render (templates.py)
+    templates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
