@@ -1,0 +1,309 @@
+# ruff: noqa: E501 - each case is one small function, as written
+"""Command injection and weak password hashes: how real handlers run commands and hash
+passwords, and their lookalikes (argument lists, quoting, allow-lists, parsed numbers and IP
+addresses; checksums, ETags, token digests, bcrypt, scrypt, PBKDF2, argon2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.flagged import findings
+
+PATHS = {"java": "A.java", "python": "a.py", "javascript": "a.js", "go": "a.go"}
+
+COMMANDS = {
+    "python": [
+        (
+            "os.system f",
+            '@app.post("/ping")\ndef ping():\n    host = request.form["host"]\n    os.system(f"ping -c 1 {host}")\n',
+        ),
+        (
+            "shell true",
+            '@app.post("/conv")\ndef conv():\n    name = request.args.get("name")\n    subprocess.run("convert " + name + " out.png", shell=True)\n',
+        ),
+        (
+            "popen",
+            '@app.get("/grep")\ndef grep():\n    q = request.args["q"]\n    return os.popen("grep -r %s /data" % q).read()\n',
+        ),
+        (
+            "check_output shell",
+            'def view(request):\n    path = request.GET["path"]\n    out = subprocess.check_output("ls -l " + path, shell=True)\n    return HttpResponse(out)\n',
+        ),
+        (
+            "sh -c list",
+            '@app.post("/run")\ndef run():\n    cmd = request.json["cmd"]\n    subprocess.run(["sh", "-c", cmd])\n',
+        ),
+        (
+            "asyncio shell",
+            'async def handle(request):\n    host = request.query["host"]\n    proc = await asyncio.create_subprocess_shell(f"nslookup {host}")\n    await proc.wait()\n',
+        ),
+    ],
+    "javascript": [
+        (
+            "exec",
+            "function routes(app) {\n  app.get('/ping', (req, res) => { exec('ping -c 1 ' + req.query.host, (e, out) => res.send(out)); });\n}\n",
+        ),
+        (
+            "execSync tpl",
+            "function convert(req, res) { const out = execSync(`convert ${req.body.file} out.png`); res.send(out); }\n",
+        ),
+        (
+            "spawn shell",
+            "function run(req, res) { spawn('tar', ['-czf', 'out.tgz', req.query.dir], { shell: true }); res.end(); }\n",
+        ),
+        (
+            "child_process.exec",
+            "const cp = require('child_process');\nfunction handler(req, res) { cp.exec(`git log ${req.query.ref}`, (e, o) => res.send(o)); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "runtime exec",
+            'class A { void h(HttpServletRequest req) throws IOException { String host = req.getParameter("host"); Runtime.getRuntime().exec("ping -c 1 " + host); } }',
+        ),
+        (
+            "processbuilder sh",
+            'class A { void h(HttpServletRequest req) throws IOException { String cmd = req.getParameter("cmd"); new ProcessBuilder("sh", "-c", cmd).start(); } }',
+        ),
+        (
+            "exec array sh",
+            'class A { void h(@RequestParam String dir) throws IOException { Runtime.getRuntime().exec(new String[]{"/bin/sh", "-c", "ls " + dir}); } }',
+        ),
+    ],
+    "go": [
+        (
+            "sh -c",
+            'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\thost := r.URL.Query().Get("host")\n\texec.Command("sh", "-c", "ping -c 1 "+host).Run()\n}\n',
+        ),
+        (
+            "bash -c sprintf",
+            'package x\nfunc h(c *gin.Context) {\n\tname := c.Query("name")\n\tcmd := fmt.Sprintf("convert %s out.png", name)\n\texec.Command("bash", "-c", cmd).Run()\n}\n',
+        ),
+    ],
+}
+
+SAFE_COMMANDS = {
+    "python": [
+        (
+            "list args",
+            '@app.post("/ping")\ndef ping():\n    host = request.form["host"]\n    subprocess.run(["ping", "-c", "1", host], check=True)\n',
+        ),
+        (
+            "shlex quote",
+            '@app.post("/ping")\ndef ping():\n    host = request.form["host"]\n    os.system("ping -c 1 " + shlex.quote(host))\n',
+        ),
+        (
+            "allow-list",
+            '@app.post("/svc")\ndef svc():\n    name = request.form["name"]\n    if name not in SERVICES:\n        abort(400)\n    os.system(f"systemctl restart {name}")\n',
+        ),
+        (
+            "int",
+            '@app.get("/kill")\ndef kill():\n    pid = int(request.args["pid"])\n    os.system(f"kill {pid}")\n',
+        ),
+        (
+            "constant",
+            'def backup():\n    subprocess.run("pg_dump app > /backups/app.sql", shell=True)\n',
+        ),
+        (
+            "ipaddress",
+            '@app.post("/ping")\ndef ping():\n    host = str(ipaddress.ip_address(request.form["host"]))\n    os.system(f"ping -c 1 {host}")\n',
+        ),
+        (
+            "regex fullmatch",
+            '@app.post("/ping")\ndef ping():\n    host = request.form["host"]\n    if not re.fullmatch(r"[a-z0-9.-]+", host):\n        abort(400)\n    os.system(f"ping -c 1 {host}")\n',
+        ),
+    ],
+    "javascript": [
+        (
+            "execFile",
+            "app.get('/ping', (req, res) => { execFile('ping', ['-c', '1', req.query.host], (e, out) => res.send(out)); });\n",
+        ),
+        (
+            "spawn args",
+            "function run(req, res) { const p = spawn('git', ['log', '--oneline', req.query.ref]); p.stdout.pipe(res); }\n",
+        ),
+        (
+            "regex test",
+            "app.get('/ping', (req, res) => { const host = req.query.host; if (!/^[a-z0-9.-]+$/.test(host)) return res.sendStatus(400); exec(`ping -c 1 ${host}`, (e, o) => res.send(o)); });\n",
+        ),
+    ],
+    "java": [
+        (
+            "processbuilder args",
+            'class A { void h(HttpServletRequest req) throws IOException { String host = req.getParameter("host"); new ProcessBuilder("ping", "-c", "1", host).start(); } }',
+        ),
+        (
+            "exec array",
+            'class A { void h(HttpServletRequest req) throws IOException { String host = req.getParameter("host"); Runtime.getRuntime().exec(new String[]{"ping", "-c", "1", host}); } }',
+        ),
+        (
+            "pattern matches",
+            'class A { private static final Pattern HOST = Pattern.compile("[a-z0-9.-]+"); void h(HttpServletRequest req) throws IOException { String host = req.getParameter("host"); if (!HOST.matcher(host).matches()) { throw new IllegalArgumentException(); } Runtime.getRuntime().exec("ping -c 1 " + host); } }',
+        ),
+    ],
+    "go": [
+        (
+            "args",
+            'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\thost := r.URL.Query().Get("host")\n\texec.Command("ping", "-c", "1", host).Run()\n}\n',
+        ),
+        (
+            "atoi",
+            'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tn, err := strconv.Atoi(r.URL.Query().Get("n"))\n\tif err != nil {\n\t\treturn\n\t}\n\texec.Command("sh", "-c", fmt.Sprintf("seq %d", n)).Run()\n}\n',
+        ),
+    ],
+}
+
+WEAK_HASHES = {
+    "python": [
+        (
+            "md5 pw",
+            "import hashlib\ndef register(username, password):\n    digest = hashlib.md5(password.encode()).hexdigest()\n    db.save(username, digest)\n",
+        ),
+        (
+            "sha256 pw",
+            "import hashlib\ndef hash_password(password):\n    return hashlib.sha256(password.encode('utf-8')).hexdigest()\n",
+        ),
+        (
+            "sha1 salted",
+            "import hashlib\ndef set_password(user, raw):\n    salt = os.urandom(8).hex()\n    user.password_hash = salt + '$' + hashlib.sha1((salt + raw).encode()).hexdigest()\n",
+        ),
+        (
+            "check md5",
+            "import hashlib\ndef check_password(user, candidate):\n    return user.pw_hash == hashlib.md5(candidate.encode()).hexdigest()\n",
+        ),
+        (
+            "new md5",
+            "import hashlib\ndef store(user, pwd):\n    h = hashlib.new('md5')\n    h.update(pwd.encode())\n    user.password = h.hexdigest()\n",
+        ),
+    ],
+    "javascript": [
+        (
+            "createHash md5",
+            "const crypto = require('crypto');\nfunction hashPassword(password) { return crypto.createHash('md5').update(password).digest('hex'); }\n",
+        ),
+        (
+            "sha256 register",
+            "async function register(req, res) { const hash = crypto.createHash('sha256').update(req.body.password).digest('hex'); await users.insert({ email: req.body.email, password: hash }); res.sendStatus(201); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "MessageDigest md5",
+            'class U { String hashPassword(String password) throws Exception { MessageDigest md = MessageDigest.getInstance("MD5"); byte[] d = md.digest(password.getBytes(StandardCharsets.UTF_8)); return HexFormat.of().formatHex(d); } }',
+        ),
+        (
+            "DigestUtils",
+            "class U { void register(String user, String password) { repo.save(new Account(user, DigestUtils.sha256Hex(password))); } }",
+        ),
+    ],
+    "go": [
+        (
+            "md5 sum",
+            'package x\nimport "crypto/md5"\nfunc hashPassword(pw string) string {\n\tsum := md5.Sum([]byte(pw))\n\treturn hex.EncodeToString(sum[:])\n}\n',
+        ),
+        (
+            "sha256",
+            'package x\nimport "crypto/sha256"\nfunc register(email, password string) error {\n\th := sha256.Sum256([]byte(password))\n\treturn store.Save(email, hex.EncodeToString(h[:]))\n}\n',
+        ),
+    ],
+}
+
+SAFE_HASHES = {
+    "python": [
+        (
+            "bcrypt",
+            "import bcrypt\ndef hash_password(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
+        ),
+        ("etag", "import hashlib\ndef etag(body):\n    return hashlib.md5(body).hexdigest()\n"),
+        (
+            "file checksum",
+            "import hashlib\ndef checksum(path):\n    h = hashlib.sha256()\n    with open(path, 'rb') as f:\n        h.update(f.read())\n    return h.hexdigest()\n",
+        ),
+        (
+            "pbkdf2",
+            "import hashlib\ndef hash_password(password, salt):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n",
+        ),
+        (
+            "django make_password",
+            "from django.contrib.auth.hashers import make_password\ndef create(user, password):\n    user.password = make_password(password)\n",
+        ),
+        (
+            "gravatar",
+            "import hashlib\ndef gravatar(email):\n    return 'https://www.gravatar.com/avatar/' + hashlib.md5(email.strip().lower().encode()).hexdigest()\n",
+        ),
+        (
+            "token digest",
+            "import hashlib\ndef store_reset_token(user, token):\n    user.reset_token_hash = hashlib.sha256(token.encode()).hexdigest()\n",
+        ),
+        (
+            "cache key",
+            "import hashlib\ndef cache_key(query, params):\n    return 'q:' + hashlib.sha1(repr((query, params)).encode()).hexdigest()\n",
+        ),
+        (
+            "argon2",
+            "from argon2 import PasswordHasher\n_ph = PasswordHasher()\ndef hash_password(password):\n    return _ph.hash(password)\n",
+        ),
+    ],
+    "javascript": [
+        (
+            "bcrypt",
+            "const bcrypt = require('bcrypt');\nasync function hashPassword(password) { return bcrypt.hash(password, 12); }\n",
+        ),
+        (
+            "etag",
+            "function etag(body) { return crypto.createHash('md5').update(body).digest('hex'); }\n",
+        ),
+        (
+            "scrypt",
+            "function hashPassword(password, salt) { return crypto.scryptSync(password, salt, 64).toString('hex'); }\n",
+        ),
+        (
+            "api key digest",
+            "function storeApiKey(key) { return db.insert({ digest: crypto.createHash('sha256').update(key).digest('hex') }); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "bcrypt encoder",
+            "class U { String hash(String password) { return passwordEncoder.encode(password); } }",
+        ),
+        (
+            "file sha256",
+            'class U { String checksum(byte[] data) throws Exception { return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)); } }',
+        ),
+    ],
+    "go": [
+        (
+            "bcrypt",
+            'package x\nimport "golang.org/x/crypto/bcrypt"\nfunc hashPassword(pw string) ([]byte, error) {\n\treturn bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)\n}\n',
+        ),
+        (
+            "etag",
+            'package x\nimport "crypto/md5"\nfunc etag(body []byte) string {\n\tsum := md5.Sum(body)\n\treturn hex.EncodeToString(sum[:])\n}\n',
+        ),
+    ],
+}
+
+
+def _cases(rule: str, group: dict[str, list[tuple[str, str]]]) -> list[object]:
+    return [
+        pytest.param(rule, lang, code, id=f"{rule}-{lang}-{name}")
+        for lang, items in group.items()
+        for name, code in items
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "language", "code"),
+    _cases("command-injection", COMMANDS) + _cases("weak-password-hash", WEAK_HASHES),
+)
+def test_flagged(rule: str, language: str, code: str) -> None:
+    assert any(findings(rule, code, language, PATHS[language]).values())
+
+
+@pytest.mark.parametrize(
+    ("rule", "language", "code"),
+    _cases("command-injection", SAFE_COMMANDS) + _cases("weak-password-hash", SAFE_HASHES),
+)
+def test_not_flagged(rule: str, language: str, code: str) -> None:
+    assert not any(findings(rule, code, language, PATHS[language]).values())
