@@ -1,7 +1,9 @@
 # ruff: noqa: E501 - each case is one small function, as written
-"""Command injection and weak password hashes: how real handlers run commands and hash
-passwords, and their lookalikes (argument lists, quoting, allow-lists, parsed numbers and IP
-addresses; checksums, ETags, token digests, bcrypt, scrypt, PBKDF2, argon2)."""
+"""Command injection, weak password hashes, secrets in logs and code injection: how real
+handlers run commands, hash passwords, log and evaluate, beside their lookalikes (argument
+lists, quoting, allow-lists, parsed numbers and IP addresses; checksums, ETags, token digests,
+bcrypt, scrypt, PBKDF2, argon2; masked, measured or filtered values; literal_eval, sandboxed
+templates, expression evaluators)."""
 
 from __future__ import annotations
 
@@ -285,6 +287,267 @@ SAFE_HASHES = {
 }
 
 
+LEAKS = {
+    "python": [
+        (
+            "fstring password",
+            "import logging\nlog = logging.getLogger(__name__)\ndef login(username, password):\n    log.info(f'login attempt user={username} password={password}')\n",
+        ),
+        (
+            "request.form",
+            "@app.post('/login')\ndef login():\n    logger.debug('login form: %s', request.form)\n",
+        ),
+        (
+            "headers",
+            "@app.get('/x')\ndef x():\n    logger.info('headers: %s', dict(request.headers))\n",
+        ),
+        (
+            "token",
+            "def refresh(client):\n    resp = client.post(TOKEN_URL)\n    access_token = resp.json()['access_token']\n    logger.info('got token %s', access_token)\n",
+        ),
+        ("print api key", "def setup(api_key):\n    print('using api key', api_key)\n"),
+        (
+            "exception with secret",
+            "def connect(dsn, password):\n    try:\n        return db.connect(dsn, password=password)\n    except Exception:\n        logger.exception('connect failed with password %s', password)\n",
+        ),
+        (
+            "request json",
+            "@app.post('/signup')\ndef signup():\n    data = request.get_json()\n    logger.info('signup payload %s', data)\n    create(data['email'], data['password'])\n",
+        ),
+        (
+            "card",
+            "def charge(card_number, amount):\n    logger.info('charging card %s amount %s', card_number, amount)\n",
+        ),
+    ],
+    "javascript": [
+        (
+            "console password",
+            "function login(req, res) { console.log('login', req.body.username, req.body.password); }\n",
+        ),
+        (
+            "body",
+            "function routes(app) {\n  app.post('/login', (req, res) => { logger.info(`login body ${JSON.stringify(req.body)}`); });\n}\n",
+        ),
+        (
+            "headers",
+            "function mw(req, res, next) { logger.debug({ headers: req.headers }, 'incoming'); next(); }\n",
+        ),
+        (
+            "token",
+            "async function refresh() { const { access_token } = await getToken(); console.log('token', access_token); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "password param",
+            'class A { void login(String user, String password) { log.info("login {} {}", user, password); } }',
+        ),
+        (
+            "header",
+            'class A { void h(HttpServletRequest req) { log.debug("auth header: " + req.getHeader("Authorization")); } }',
+        ),
+        (
+            "api key",
+            'class A { void init(@Value("${stripe.key}") String apiKey) { LOGGER.info("Stripe key: {}", apiKey); } }',
+        ),
+    ],
+    "go": [
+        (
+            "password",
+            'package x\nfunc login(user, password string) {\n\tlog.Printf("login %s %s", user, password)\n}\n',
+        ),
+        (
+            "header",
+            'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tlog.Println("auth:", r.Header.Get("Authorization"))\n}\n',
+        ),
+        (
+            "token zap",
+            'package x\nfunc refresh(logger *zap.Logger, tok *oauth2.Token) {\n\tlogger.Info("refreshed", zap.String("access_token", tok.AccessToken))\n}\n',
+        ),
+    ],
+}
+
+SAFE_LOGS = {
+    "python": [
+        (
+            "user only",
+            "def login(username, password):\n    log.info('login attempt user=%s', username)\n",
+        ),
+        ("masked", "def setup(api_key):\n    log.info('api key ****%s', api_key[-4:])\n"),
+        ("length", "def setup(password):\n    log.debug('password length %d', len(password))\n"),
+        (
+            "hash fp",
+            "def setup(token):\n    log.debug('token fingerprint %s', hashlib.sha256(token.encode()).hexdigest()[:8])\n",
+        ),
+        (
+            "password policy",
+            "def check(policy):\n    log.info('password policy min=%d', policy.min_length)\n",
+        ),
+        (
+            "token type",
+            "def issue(token_type, user):\n    log.info('issued %s for %s', token_type, user.id)\n",
+        ),
+        (
+            "password reset msg",
+            "def reset(user):\n    log.info('password reset requested for %s', user.email)\n",
+        ),
+        (
+            "headers minus auth",
+            "@app.get('/x')\ndef x():\n    safe = {k: v for k, v in request.headers.items() if k.lower() not in ('authorization', 'cookie')}\n    log.info('headers %s', safe)\n",
+        ),
+    ],
+    "javascript": [
+        ("user only", "function login(req, res) { console.log('login', req.body.username); }\n"),
+        (
+            "redacted",
+            "function login(req, res) { const { password, ...rest } = req.body; logger.info({ body: rest }, 'login'); }\n",
+        ),
+        (
+            "token expiry",
+            "function refresh(token) { console.log('token expires at', token.expiresAt); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "user",
+            'class A { void login(String user, String password) { log.info("login {}", user); } }',
+        ),
+        (
+            "masked",
+            'class A { void init(String apiKey) { LOGGER.info("Stripe key: {}", mask(apiKey)); } }',
+        ),
+    ],
+    "go": [
+        (
+            "user",
+            'package x\nfunc login(user, password string) {\n\tlog.Printf("login %s", user)\n}\n',
+        ),
+        (
+            "expiry",
+            'package x\nfunc refresh(logger *zap.Logger, tok *oauth2.Token) {\n\tlogger.Info("refreshed", zap.Time("expiry", tok.Expiry))\n}\n',
+        ),
+    ],
+}
+
+EVALUATED = {
+    "python": [
+        (
+            "eval arg",
+            "@app.get('/calc')\ndef calc():\n    expr = request.args['expr']\n    return str(eval(expr))\n",
+        ),
+        ("exec body", "@app.post('/run')\ndef run():\n    exec(request.get_data(as_text=True))\n"),
+        (
+            "ssti",
+            "@app.get('/hello')\ndef hello():\n    name = request.args.get('name', '')\n    return render_template_string('<h1>Hello ' + name + '</h1>')\n",
+        ),
+        (
+            "jinja Template",
+            "@app.post('/preview')\ndef preview():\n    tpl = jinja2.Template(request.form['template'])\n    return tpl.render(user=current_user)\n",
+        ),
+        (
+            "compile",
+            "def handler(request):\n    code = compile(request.POST['src'], '<user>', 'exec')\n    exec(code, {})\n",
+        ),
+    ],
+    "javascript": [
+        ("eval", "function calc(req, res) { res.send(String(eval(req.query.expr))); }\n"),
+        (
+            "new Function",
+            "function run(req, res) { const fn = new Function('x', req.body.code); res.json(fn(1)); }\n",
+        ),
+        (
+            "vm",
+            "const vm = require('vm');\nfunction run(req, res) { res.json(vm.runInNewContext(req.body.script, {})); }\n",
+        ),
+        (
+            "setTimeout string",
+            "function later(req, res) { setTimeout(req.query.cb, 100); res.end(); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "script engine",
+            'class A { Object run(@RequestParam String expr) throws Exception { ScriptEngine engine = new ScriptEngineManager().getEngineByName("js"); return engine.eval(expr); } }',
+        ),
+        (
+            "spel",
+            "class A { Object calc(@RequestParam String expr) { ExpressionParser parser = new SpelExpressionParser(); return parser.parseExpression(expr).getValue(); } }",
+        ),
+        (
+            "groovy",
+            'class A { Object run(HttpServletRequest req) { GroovyShell shell = new GroovyShell(); return shell.evaluate(req.getParameter("script")); } }',
+        ),
+    ],
+    "go": [
+        (
+            "template parse",
+            'package x\nimport "text/template"\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tt, _ := template.New("x").Parse(r.FormValue("tpl"))\n\tt.Execute(w, nil)\n}\n',
+        ),
+        (
+            "goja",
+            'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tvm := goja.New()\n\tv, _ := vm.RunString(r.FormValue("js"))\n\tfmt.Fprint(w, v)\n}\n',
+        ),
+    ],
+}
+
+SAFE_EVALUATION = {
+    "python": [
+        (
+            "literal_eval",
+            "@app.get('/calc')\ndef calc():\n    return str(ast.literal_eval(request.args['value']))\n",
+        ),
+        ("eval const", "def version():\n    return eval('1 + 2')\n"),
+        (
+            "allow-list getattr",
+            "@app.get('/op')\ndef op():\n    name = request.args['fn']\n    if name not in ('upper', 'lower'):\n        abort(400)\n    return getattr(str, name)(request.args['arg'])\n",
+        ),
+        (
+            "sandboxed",
+            "from jinja2.sandbox import SandboxedEnvironment\n_env = SandboxedEnvironment()\n@app.post('/preview')\ndef preview():\n    return _env.from_string(request.form['template']).render(name='x')\n",
+        ),
+        (
+            "template file",
+            "@app.get('/hello')\ndef hello():\n    return render_template('hello.html', name=request.args.get('name'))\n",
+        ),
+        (
+            "json loads",
+            "@app.post('/x')\ndef x():\n    data = json.loads(request.get_data())\n    return jsonify(data)\n",
+        ),
+    ],
+    "javascript": [
+        ("JSON.parse", "function parse(req, res) { res.json(JSON.parse(req.body.data)); }\n"),
+        (
+            "setTimeout fn",
+            "function later(req, res) { setTimeout(() => notify(req.user), 100); res.end(); }\n",
+        ),
+        (
+            "Function const",
+            "const add = new Function('a', 'b', 'return a + b');\nfunction sum(req, res) { res.json(add(1, 2)); }\n",
+        ),
+        (
+            "mathjs",
+            "const { evaluate } = require('mathjs');\nfunction calc(req, res) { res.json(evaluate(req.query.expr)); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "simple eval ctx",
+            "class A { Object calc(@RequestParam String expr) { ExpressionParser parser = new SpelExpressionParser(); EvaluationContext ctx = SimpleEvaluationContext.forReadOnlyDataBinding().build(); return parser.parseExpression(expr).getValue(ctx); } }",
+        ),
+        (
+            "exp4j",
+            "class A { double calc(@RequestParam String expr) { return new ExpressionBuilder(expr).build().evaluate(); } }",
+        ),
+    ],
+    "go": [
+        (
+            "html template const",
+            'package x\nimport "html/template"\nvar page = template.Must(template.New("p").Parse("<p>{{.}}</p>"))\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tpage.Execute(w, r.FormValue("q"))\n}\n',
+        ),
+    ],
+}
+
+
 def _cases(rule: str, group: dict[str, list[tuple[str, str]]]) -> list[object]:
     return [
         pytest.param(rule, lang, code, id=f"{rule}-{lang}-{name}")
@@ -295,7 +558,10 @@ def _cases(rule: str, group: dict[str, list[tuple[str, str]]]) -> list[object]:
 
 @pytest.mark.parametrize(
     ("rule", "language", "code"),
-    _cases("command-injection", COMMANDS) + _cases("weak-password-hash", WEAK_HASHES),
+    _cases("command-injection", COMMANDS)
+    + _cases("weak-password-hash", WEAK_HASHES)
+    + _cases("sensitive-data-in-logs", LEAKS)
+    + _cases("code-injection", EVALUATED),
 )
 def test_flagged(rule: str, language: str, code: str) -> None:
     assert any(findings(rule, code, language, PATHS[language]).values())
@@ -303,7 +569,10 @@ def test_flagged(rule: str, language: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "language", "code"),
-    _cases("command-injection", SAFE_COMMANDS) + _cases("weak-password-hash", SAFE_HASHES),
+    _cases("command-injection", SAFE_COMMANDS)
+    + _cases("weak-password-hash", SAFE_HASHES)
+    + _cases("sensitive-data-in-logs", SAFE_LOGS)
+    + _cases("code-injection", SAFE_EVALUATION),
 )
 def test_not_flagged(rule: str, language: str, code: str) -> None:
     assert not any(findings(rule, code, language, PATHS[language]).values())
