@@ -266,3 +266,26 @@ def test_a_django_template_escapes_unless_it_marks_a_value_safe() -> None:
     assert findings("xss", DJANGO_EMPTY.replace("MARK", ""), "python", "v.py") == {"search": []}
     raw = findings("xss", DJANGO_EMPTY.replace("MARK", "|safe"), "python", "v.py")
     assert raw == {"search": [9]}
+
+
+FASTAPI_LISTING = """
+    from fastapi import APIRouter
+    from markupsafe import Markup
+
+    def render_description(text):
+        return WRAP
+
+    @router.get("/listings/{listing_id}")
+    def listing_detail(listing_id: int, request: Request):
+        listing = db.get(Listing, listing_id)
+        shown = {"d": render_description(listing.description)}
+        return templates.TemplateResponse(request, "l.html", shown)
+"""
+
+
+def test_a_helpers_sink_counts_where_the_file_rules_out_the_units_own() -> None:
+    # FastAPI returns JSON, so the route's own `return` is no page; its helper's Markup is
+    marked = FASTAPI_LISTING.replace("WRAP", "Markup(text)")
+    assert findings("xss", marked, "python", "l.py")["listing_detail"] == [10]  # the call
+    plain = FASTAPI_LISTING.replace("WRAP", "text")
+    assert findings("xss", plain, "python", "l.py")["listing_detail"] == []

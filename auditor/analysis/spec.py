@@ -165,6 +165,10 @@ class TaintSpec:
                 if sink.unescaped:
                     here = dataclasses.replace(spec, template=match.get_match(sink.unescaped))
                 targets += [(here, node) for node in patterns.focus_nodes(match, sink.pattern)]
+        if not found.sinks and not far_sinks:
+            # every sink of the unit's was one its file's conditions rule out: a helper's
+            # sinks still count (a FastAPI route's helper that wraps text in Markup)
+            far_sinks = helpers is not None and helpers.with_sinks()
         if not found.sinks and not far_sinks and not summary:
             return found
         if self.names:
