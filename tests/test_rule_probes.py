@@ -3,7 +3,8 @@
 handlers run commands, hash passwords, log and evaluate, beside their lookalikes (argument
 lists, quoting, allow-lists, parsed numbers and IP addresses; checksums, ETags, token digests,
 bcrypt, scrypt, PBKDF2, argon2; masked, measured or filtered values; literal_eval, sandboxed
-templates, expression evaluators)."""
+templates, expression evaluators), and path traversal (basenames, roots checked, generated
+names, ids)."""
 
 from __future__ import annotations
 
@@ -548,6 +549,174 @@ SAFE_EVALUATION = {
 }
 
 
+TRAVERSALS = {
+    "python": [
+        (
+            "send_file join",
+            "@app.get('/d')\ndef d():\n    return send_file(os.path.join(DIR, request.args['name']))\n",
+        ),
+        (
+            "open",
+            "@app.get('/d')\ndef d():\n    with open('/data/' + request.args['name']) as f:\n        return f.read()\n",
+        ),
+        (
+            "save filename",
+            "@app.post('/up')\ndef up():\n    f = request.files['file']\n    f.save(os.path.join(UPLOAD_DIR, f.filename))\n",
+        ),
+        (
+            "pathlib",
+            "@app.get('/d')\ndef d():\n    return (BASE / request.args['name']).read_text()\n",
+        ),
+    ],
+    "javascript": [
+        (
+            "sendFile join",
+            "function d(req, res) { res.sendFile(path.join(DIR, req.query.name)); }\n",
+        ),
+        (
+            "readFile",
+            "function d(req, res) { fs.readFile(path.join(DIR, req.params.file), (e, d) => res.send(d)); }\n",
+        ),
+        (
+            "multer original",
+            "function up(req, res) { fs.writeFileSync(path.join(DIR, req.file.originalname), req.file.buffer); res.end(); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "FileInputStream",
+            'class A { void d(HttpServletRequest req, HttpServletResponse resp) throws IOException { try (InputStream in = new FileInputStream(new File(DIR, req.getParameter("name")))) { in.transferTo(resp.getOutputStream()); } } }',
+        ),
+        (
+            "Files.readAllBytes",
+            "class A { byte[] d(@RequestParam String name) throws IOException { return Files.readAllBytes(Paths.get(DIR, name)); } }",
+        ),
+        (
+            "transferTo original",
+            "class A { void up(@RequestParam MultipartFile file) throws IOException { file.transferTo(new File(DIR, file.getOriginalFilename())); } }",
+        ),
+    ],
+    "go": [
+        (
+            "ServeFile join",
+            'package x\nfunc d(w http.ResponseWriter, r *http.Request) {\n\thttp.ServeFile(w, r, filepath.Join(dir, r.URL.Query().Get("name")))\n}\n',
+        ),
+        (
+            "os.Open",
+            'package x\nfunc d(c *gin.Context) {\n\tf, _ := os.Open("/data/" + c.Param("name"))\n\tio.Copy(c.Writer, f)\n}\n',
+        ),
+    ],
+}
+
+SAFE_PATHS = {
+    "python": [
+        (
+            "secure_filename",
+            "from werkzeug.utils import secure_filename\n@app.post('/up')\ndef up():\n    f = request.files['file']\n    f.save(os.path.join(UPLOAD_DIR, secure_filename(f.filename)))\n",
+        ),
+        (
+            "basename",
+            "@app.get('/d')\ndef d():\n    name = os.path.basename(request.args['name'])\n    return send_file(os.path.join(DIR, name))\n",
+        ),
+        (
+            "resolve relative_to",
+            "@app.get('/d')\ndef d():\n    p = (BASE / request.args['name']).resolve()\n    if not p.is_relative_to(BASE):\n        abort(403)\n    return send_file(p)\n",
+        ),
+        (
+            "realpath startswith",
+            "@app.get('/d')\ndef d():\n    p = os.path.realpath(os.path.join(BASE, request.args['name']))\n    if not p.startswith(BASE + os.sep):\n        abort(403)\n    return send_file(p)\n",
+        ),
+        (
+            "send_from_directory",
+            "@app.get('/d')\ndef d():\n    return send_from_directory(DIR, request.args['name'])\n",
+        ),
+        (
+            "uuid name",
+            "@app.post('/up')\ndef up():\n    f = request.files['file']\n    name = f'{uuid.uuid4().hex}.bin'\n    f.save(os.path.join(UPLOAD_DIR, name))\n",
+        ),
+        (
+            "allow-list",
+            "@app.get('/r')\ndef r():\n    report = request.args['r']\n    if report not in REPORTS:\n        abort(404)\n    return send_file(os.path.join(DIR, report + '.pdf'))\n",
+        ),
+        (
+            "db id",
+            "@app.get('/f/<int:fid>')\ndef f(fid):\n    row = File.query.get_or_404(fid)\n    return send_file(row.path)\n",
+        ),
+        (
+            "int",
+            "@app.get('/p')\ndef p():\n    n = int(request.args['page'])\n    return open(f'/data/pages/{n}.html').read()\n",
+        ),
+        (
+            "fastapi FileResponse const",
+            "@app.get('/logo')\ndef logo():\n    return FileResponse('static/logo.png')\n",
+        ),
+        (
+            "regex",
+            "@app.get('/d')\ndef d():\n    name = request.args['name']\n    if not re.fullmatch(r'[A-Za-z0-9_-]+\\.pdf', name):\n        abort(400)\n    return send_file(os.path.join(DIR, name))\n",
+        ),
+    ],
+    "javascript": [
+        (
+            "basename",
+            "app.get('/d', (req, res) => { res.sendFile(path.join(DIR, path.basename(req.query.name))); });\n",
+        ),
+        (
+            "root option",
+            "function d(req, res) { res.sendFile(req.params.name, { root: PUBLIC_DIR }); }\n",
+        ),
+        (
+            "resolve startsWith",
+            "function d(req, res) { const p = path.resolve(BASE, req.query.name); if (!p.startsWith(BASE + path.sep)) return res.sendStatus(403); fs.createReadStream(p).pipe(res); }\n",
+        ),
+        ("express static", "app.use('/static', express.static(path.join(__dirname, 'public')));\n"),
+        (
+            "uuid",
+            "async function up(req, res) { const name = crypto.randomUUID() + '.bin'; await fs.promises.writeFile(path.join(DIR, name), req.body); res.json({ name }); }\n",
+        ),
+        (
+            "parseInt",
+            "function p(req, res) { const n = parseInt(req.query.n, 10); fs.readFile(`/data/${n}.json`, (e, d) => res.send(d)); }\n",
+        ),
+    ],
+    "java": [
+        (
+            "normalize startsWith",
+            "class A { Resource d(@RequestParam String name) throws IOException { Path p = BASE.resolve(name).normalize(); if (!p.startsWith(BASE)) { throw new SecurityException(); } return new UrlResource(p.toUri()); } }",
+        ),
+        (
+            "FilenameUtils",
+            "class A { byte[] d(@RequestParam String name) throws IOException { return Files.readAllBytes(DIR.resolve(FilenameUtils.getName(name))); } }",
+        ),
+        (
+            "uuid",
+            "class A { void up(@RequestParam MultipartFile file) throws IOException { file.transferTo(DIR.resolve(UUID.randomUUID().toString())); } }",
+        ),
+        (
+            "canonical",
+            "class A { byte[] d(@RequestParam String name) throws IOException { File f = new File(DIR, name); if (!f.getCanonicalPath().startsWith(DIR.getCanonicalPath() + File.separator)) { throw new SecurityException(); } return Files.readAllBytes(f.toPath()); } }",
+        ),
+    ],
+    "go": [
+        (
+            "filepath.Base",
+            'package x\nfunc d(w http.ResponseWriter, r *http.Request) {\n\tname := filepath.Base(r.URL.Query().Get("name"))\n\thttp.ServeFile(w, r, filepath.Join(dir, name))\n}\n',
+        ),
+        (
+            "Rel check",
+            'package x\nfunc d(w http.ResponseWriter, r *http.Request) {\n\tp := filepath.Join(dir, r.URL.Query().Get("name"))\n\trel, err := filepath.Rel(dir, p)\n\tif err != nil || strings.HasPrefix(rel, "..") {\n\t\thttp.Error(w, "no", 403)\n\t\treturn\n\t}\n\thttp.ServeFile(w, r, p)\n}\n',
+        ),
+        (
+            "http.Dir",
+            'package x\nfunc main() {\n\thttp.Handle("/s/", http.StripPrefix("/s/", http.FileServer(http.Dir("public"))))\n}\n',
+        ),
+        (
+            "os.Root",
+            'package x\nfunc d(w http.ResponseWriter, r *http.Request) {\n\troot, _ := os.OpenRoot(dir)\n\tf, err := root.Open(r.URL.Query().Get("name"))\n\tif err != nil {\n\t\treturn\n\t}\n\tio.Copy(w, f)\n}\n',
+        ),
+    ],
+}
+
+
 def _cases(rule: str, group: dict[str, list[tuple[str, str]]]) -> list[object]:
     return [
         pytest.param(rule, lang, code, id=f"{rule}-{lang}-{name}")
@@ -561,7 +730,8 @@ def _cases(rule: str, group: dict[str, list[tuple[str, str]]]) -> list[object]:
     _cases("command-injection", COMMANDS)
     + _cases("weak-password-hash", WEAK_HASHES)
     + _cases("sensitive-data-in-logs", LEAKS)
-    + _cases("code-injection", EVALUATED),
+    + _cases("code-injection", EVALUATED)
+    + _cases("path-traversal", TRAVERSALS),
 )
 def test_flagged(rule: str, language: str, code: str) -> None:
     assert any(findings(rule, code, language, PATHS[language]).values())
@@ -572,7 +742,8 @@ def test_flagged(rule: str, language: str, code: str) -> None:
     _cases("command-injection", SAFE_COMMANDS)
     + _cases("weak-password-hash", SAFE_HASHES)
     + _cases("sensitive-data-in-logs", SAFE_LOGS)
-    + _cases("code-injection", SAFE_EVALUATION),
+    + _cases("code-injection", SAFE_EVALUATION)
+    + _cases("path-traversal", SAFE_PATHS),
 )
 def test_not_flagged(rule: str, language: str, code: str) -> None:
     assert not any(findings(rule, code, language, PATHS[language]).values())
