@@ -464,14 +464,3 @@ def validated(table: Table, statement: Node) -> set[str]:
     arguments = call.field("arguments")
     args = arguments.named_children() if arguments is not None else []
     return {n for n in (_name(a) for a in args) if n}
-
-
-# Jinja2 (Flask's render_template_string): `{{ memo|safe }}` writes memo as it is, and so does
-# every placeholder inside `{% autoescape false %}`
-AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+false\b")
-_SAFE_PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)[^{}]*?\|\s*safe\b")
-
-
-def safe_placeholders(template: str) -> set[str]:
-    """The names a Jinja2 template writes unescaped (``{{ note.text|safe }}``: note)."""
-    return set(_SAFE_PLACEHOLDER.findall(template))

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from auditor.analysis import fold, summaries
+from auditor.analysis import fold, summaries, templates
 from auditor.analysis.branches import BranchMixin
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin, short
 from auditor.analysis.constants import CONSTANT_NAME
@@ -256,16 +256,13 @@ class Engine(CallMixin, BranchMixin, ParamsMixin):
         """Whether the template leaves ``argument`` (``memo=...``) unescaped: it writes
         ``{{ memo|safe }}``, or turns autoescaping off. The template's text is a literal or one
         of the file's text constants; one that cannot be read counts as escaping."""
-        if template.kind() in self.t.identifiers:
-            text = self.p.constants.get(template.text(), "")
-        else:
-            text = template.text() if template.kind() in self.t.strings else ""
+        text = templates.text_of(template, self.p.constants)
         if not text or argument.kind() != "keyword_argument":
             return False
-        if fold.AUTOESCAPE_OFF.search(text):
+        if templates.AUTOESCAPE_OFF.search(text):
             return True
         name = argument.field("name")
-        return name is not None and name.text() in fold.safe_placeholders(text)
+        return name is not None and name.text() in templates.safe_placeholders(text)
 
     # -- expressions -------------------------------------------------------------------
 

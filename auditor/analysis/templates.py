@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from auditor.analysis import fold, patterns
@@ -36,6 +37,17 @@ _DJANGO = re.compile(
     r"^(?:\w*engines\[[\"']django[\"']\]|\w*django\w*)\.(?:from_string|get_template)$"
 )
 _PY_ENGINES = {_DJANGO: re.compile(r"\|\s*safe\b|\{%-?\s*autoescape\s+off\b")}
+
+
+# Jinja2 (Flask's render_template_string): `{{ memo|safe }}` writes memo as it is, and so does
+# every placeholder inside `{% autoescape false %}`
+AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+false\b")
+_SAFE_PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)[^{}]*?\|\s*safe\b")
+
+
+def safe_placeholders(template: str) -> set[str]:
+    """The names a Jinja2 template writes unescaped (``{{ note.text|safe }}``: note)."""
+    return set(_SAFE_PLACEHOLDER.findall(template))
 
 
 def escaping(siblings: Siblings | None, language: str, unit: str) -> frozenset[str]:
@@ -73,8 +85,9 @@ def _escaping(
         raw = next((r for p, r in engines.items() if callee and p.match(callee.text())), None)
         if raw is None:
             continue
-        text = _template_text(value, constants)
-        if text is None or not raw.search(text):
+        arguments = value.field("arguments")
+        first = next(iter(arguments.named_children()), None) if arguments is not None else None
+        if first is None or not raw.search(text_of(first, constants)):
             found.add(name.text())
     return frozenset(found)
 
@@ -91,13 +104,12 @@ def _constants(language: str, text: str) -> tuple[tuple[str, str], ...]:
     return tuple(file_constants(tree.root_node))
 
 
-def _template_text(call: Node, constants: dict[str, str]) -> str | None:
-    """The template's text: its first argument as a literal or a text constant; None when it
-    cannot be read (a template file by name: its engine's default holds)."""
-    arguments = call.field("arguments")
-    first = next(iter(arguments.named_children()), None) if arguments is not None else None
-    if first is None:
-        return None
-    if first.kind() == "identifier":
-        return constants.get(first.text())
-    return fold.string_value(first)
+_STRINGS = frozenset({"string", "concatenated_string", "template_string"})
+
+
+def text_of(node: Node, constants: Mapping[str, str]) -> str:
+    """A template's text: a literal, or the file's text constant it names; "" when it cannot
+    be read (a template file by name, say: its engine's default holds)."""
+    if node.kind() == "identifier":
+        return constants.get(node.text(), "")
+    return (fold.string_value(node) or "") if node.kind() in _STRINGS else ""
