@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from auditor.evidence import confirm
 from auditor.extract import extract_units
 from auditor.rules import load_rules, shipped_rules_dir
@@ -21,3 +23,30 @@ def findings(rule_id: str, code: str, language: str, path: str) -> dict[str, lis
         for unit in units
         if unit.kind != "module"
     }
+
+
+# A file name per language for the probe files (tests/test_*_probes.py, test_xss_escapers.py):
+# each case is (name, code) by language
+PROBE_PATHS = {
+    "java": "A.java",
+    "python": "a.py",
+    "javascript": "a.jsx",
+    "typescript": "a.tsx",
+    "go": "a.go",
+}
+Cases = dict[str, list[tuple[str, str]]]
+
+
+def probes(rule_id: str, *groups: Cases) -> list[object]:
+    """The cases of ``groups`` as (rule, language, code) parameters, named rule-language-name."""
+    return [
+        pytest.param(rule_id, language, code, id=f"{rule_id}-{language}-{name}")
+        for group in groups
+        for language, items in group.items()
+        for name, code in items
+    ]
+
+
+def flagged_anywhere(rule_id: str, code: str, language: str) -> bool:
+    """Whether any function of the probe's file is flagged."""
+    return any(findings(rule_id, code, language, PROBE_PATHS[language]).values())

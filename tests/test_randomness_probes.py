@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flagged import findings
-
-PATHS = {"java": "A.java", "python": "a.py", "javascript": "a.js", "go": "a.go"}
+from tests.flagged import flagged_anywhere, probes
 
 SAFE = {
     "python": [
@@ -241,20 +239,13 @@ WEAK = {
 }
 
 
-def _cases(*groups: dict[str, list[tuple[str, str]]]) -> list[object]:
-    return [
-        pytest.param(lang, code, id=f"{lang}-{name}")
-        for group in groups
-        for lang, items in group.items()
-        for name, code in items
-    ]
+@pytest.mark.parametrize(
+    ("rule", "language", "code"), probes("insecure-randomness", SAFE, ALSO_SAFE)
+)
+def test_no_secret_made_here(rule: str, language: str, code: str) -> None:
+    assert not flagged_anywhere(rule, code, language)
 
 
-@pytest.mark.parametrize(("language", "code"), _cases(SAFE, ALSO_SAFE))
-def test_no_secret_made_here(language: str, code: str) -> None:
-    assert not any(findings("insecure-randomness", code, language, PATHS[language]).values())
-
-
-@pytest.mark.parametrize(("language", "code"), _cases(WEAK))
-def test_a_secret_from_a_predictable_generator(language: str, code: str) -> None:
-    assert any(findings("insecure-randomness", code, language, PATHS[language]).values())
+@pytest.mark.parametrize(("rule", "language", "code"), probes("insecure-randomness", WEAK))
+def test_a_secret_from_a_predictable_generator(rule: str, language: str, code: str) -> None:
+    assert flagged_anywhere(rule, code, language)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flagged import findings
-
-PATHS = {"java": "A.java", "python": "a.py", "javascript": "a.js", "go": "a.go"}
+from tests.flagged import flagged_anywhere, probes
 
 COMMANDS = {
     "python": [
@@ -717,33 +715,25 @@ SAFE_PATHS = {
 }
 
 
-def _cases(rule: str, group: dict[str, list[tuple[str, str]]]) -> list[object]:
-    return [
-        pytest.param(rule, lang, code, id=f"{rule}-{lang}-{name}")
-        for lang, items in group.items()
-        for name, code in items
-    ]
-
-
 @pytest.mark.parametrize(
     ("rule", "language", "code"),
-    _cases("command-injection", COMMANDS)
-    + _cases("weak-password-hash", WEAK_HASHES)
-    + _cases("sensitive-data-in-logs", LEAKS)
-    + _cases("code-injection", EVALUATED)
-    + _cases("path-traversal", TRAVERSALS),
+    probes("command-injection", COMMANDS)
+    + probes("weak-password-hash", WEAK_HASHES)
+    + probes("sensitive-data-in-logs", LEAKS)
+    + probes("code-injection", EVALUATED)
+    + probes("path-traversal", TRAVERSALS),
 )
 def test_flagged(rule: str, language: str, code: str) -> None:
-    assert any(findings(rule, code, language, PATHS[language]).values())
+    assert flagged_anywhere(rule, code, language)
 
 
 @pytest.mark.parametrize(
     ("rule", "language", "code"),
-    _cases("command-injection", SAFE_COMMANDS)
-    + _cases("weak-password-hash", SAFE_HASHES)
-    + _cases("sensitive-data-in-logs", SAFE_LOGS)
-    + _cases("code-injection", SAFE_EVALUATION)
-    + _cases("path-traversal", SAFE_PATHS),
+    probes("command-injection", SAFE_COMMANDS)
+    + probes("weak-password-hash", SAFE_HASHES)
+    + probes("sensitive-data-in-logs", SAFE_LOGS)
+    + probes("code-injection", SAFE_EVALUATION)
+    + probes("path-traversal", SAFE_PATHS),
 )
 def test_not_flagged(rule: str, language: str, code: str) -> None:
-    assert not any(findings(rule, code, language, PATHS[language]).values())
+    assert not flagged_anywhere(rule, code, language)

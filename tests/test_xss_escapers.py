@@ -7,15 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flagged import findings
-
-PATHS = {
-    "java": "A.java",
-    "python": "a.py",
-    "javascript": "a.jsx",
-    "typescript": "a.tsx",
-    "go": "a.go",
-}
+from tests.flagged import flagged_anywhere, probes
 
 SAFE = {
     "java": [
@@ -366,26 +358,11 @@ FLAGGED = {
 }
 
 
-@pytest.mark.parametrize(
-    ("language", "code"),
-    [
-        pytest.param(lang, code, id=f"{lang}-{name}")
-        for group in (SAFE, FRAMEWORKS)
-        for lang, items in group.items()
-        for name, code in items
-    ],
-)
-def test_escaped_or_not_html(language: str, code: str) -> None:
-    assert not any(findings("xss", code, language, PATHS[language]).values())
+@pytest.mark.parametrize(("rule", "language", "code"), probes("xss", SAFE, FRAMEWORKS))
+def test_escaped_or_not_html(rule: str, language: str, code: str) -> None:
+    assert not flagged_anywhere(rule, code, language)
 
 
-@pytest.mark.parametrize(
-    ("language", "code"),
-    [
-        pytest.param(lang, code, id=f"{lang}-{name}")
-        for lang, items in FLAGGED.items()
-        for name, code in items
-    ],
-)
-def test_the_same_handlers_unescaped_as_html(language: str, code: str) -> None:
-    assert any(findings("xss", code, language, PATHS[language]).values())
+@pytest.mark.parametrize(("rule", "language", "code"), probes("xss", FLAGGED))
+def test_the_same_handlers_unescaped_as_html(rule: str, language: str, code: str) -> None:
+    assert flagged_anywhere(rule, code, language)
