@@ -1,37 +1,31 @@
-"""Assignments and calls for the data-flow engine (taint.py): where values move.
+"""Calls for the data-flow engine (taint.py): what a call returns and what it changes.
 
-A mixin so that taint.py stays about control flow; both read the same language table.
+The top of the engine's mixins (assign.py, containers.py); taint.py stays about control flow.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from auditor.analysis import context, fold, summaries
-from auditor.analysis.callbacks import CallbackMixin
+from auditor.analysis.assign import short
 from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
     CONSTANT_KEY,
     ELEMENT_CALLBACKS,
     GO_FORMATS,
-    GO_READS,
-    GO_WRITES,
     JAVA_FORMATS,
-    JAVA_NUMBER_VERBS,
     LOOKUPS,
     MAP_TYPES,
     NOT_A_GETTER,
-    NUMBER_VERBS,
-    PREDICATE,
     PRESERVING,
     RESETS,
-    VERB,
     stored_row,
 )
-from auditor.analysis.languages import Table
-from auditor.analysis.params import bound_name, key_of
+from auditor.analysis.containers import ContainerMixin
+from auditor.analysis.formats import java_numbers_formatted, numbers_formatted
+from auditor.analysis.params import key_of
 from auditor.analysis.values import (
     CHECKED,
     NOTHING,
@@ -52,121 +46,17 @@ _COMPREHENSIONS = frozenset(
 )
 
 
-def short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-# a saved row's key is the database's, not text a user wrote (taint.STORED_KEYS for fields)
+# a saved row's key is the database's, not text a user wrote (expressions.STORED_KEYS for fields)
 ID_GETTERS = frozenset({"getId", "id", "getUuid", "uuid", "getPk", "pk", "ID", "GetID", "GetId"})
 
 
 _BEAN_GETTER = re.compile(r"get[A-Z]\w*")
 # a pydantic model's fields as a dict or JSON, minus `exclude`, or only `include`
 _DUMPS = frozenset({"model_dump", "model_dump_json", "dict", "json"})
-# what holds what a client sent: a form, a body, a payload, parameters, headers
-_SUBMITTED_NAME = re.compile(r"(?i)(form|body|payload|params|headers|query|args|input)$")
 
 
-class CallMixin(CallbackMixin):
-    t: Table
-    p: Any  # taint.Places
-    relatives: dict[str, str]  # branches.BranchMixin's
-    lookups: dict[str, str]  # branches.BranchMixin's
-    receiver: str  # params.ParamsMixin's
-    recording: bool  # taint.Engine's (context.py)
-    context_writes: dict[str, Val]
-
-    def named_part(self, base: Val, key: str, node: Node) -> Val:
-        raise NotImplementedError
-
-    def expr(self, node: Node, st: State) -> Val:
-        raise NotImplementedError
-
-    # -- assignment --------------------------------------------------------------------
-
-    def assignment(self, node: Node, st: State) -> Val:
-        kind = node.kind()
-        t = self.t
-        if kind in t.augmented:
-            left, right, op = node.field("left"), node.field("right"), "+="
-        else:
-            spec = t.assignments.get(kind) or t.declarations[kind]
-            left, right = node.field(spec.left), node.field(spec.right)
-            op = fold.operator(node, [c for c in (left, right) if c is not None]) or "="
-            if kind in t.declarations:
-                op = "="
-        if left is None:
-            return NOTHING
-        if right is None:  # `String bar;` declares without a value
-            self.assign(left, NOTHING, st, node)
-            return NOTHING
-        if op == "=" and right.kind() == kind and kind in t.assignments:
-            return self._chained(node, st)
-        value = self.expr(right, st)
-        if kind in t.declarations and self.p.numbers_clean and self._numeric_declaration(node):
-            value = Val(const=value.const)  # `long total = ...`: a number holds no text
-        if op not in ("=", ":="):
-            old = self.expr(left, st)
-            joined = union(old, value)
-            const = fold.binary(op[:-1], [old.const, value.const], self.t.integer_division)
-            textual = old.textual or value.textual
-            if joined.tainted and (textual or any(f.built for f in joined.taint) or op == "+="):
-                joined = joined.built(literal_of(old, value))
-            value = Val(joined.taint, const=const)
-        self.assign(left, value, st, node)
-        if left.kind() == "array_pattern":
-            self.state_hook(left, right)
-        made = right.named_children()[0] if right.kind() == "expression_list" else right
-        if made.kind() in t.calls:
-            if (full := fold.relative_of(made)) is not None:
-                first = left if left.kind() in t.identifiers else left.named_children()[0]
-                self.relatives[first.text()] = full  # rel, err := filepath.Rel(root, full)
-            key = fold.lookup_of(made) if left.kind() in t.identifiers else None
-            if key is not None:
-                self.lookups[left.text()] = key  # label = SECTION_TITLES.get(seg)
-        if op in ("=", ":=") and not union(value).tainted:
-            self._named_result(left, right, node, st)
-        return value
-
-    def _named_result(self, left: Node, right: Node, node: Node, st: State) -> None:
-        """``accessToken = tokenProvider.currentToken()``, ``jwt, err := signer.Sign(uid)``:
-        what an unknown call returns is judged by the name the code gives it (a masking call
-        is a sanitizer, a test's answer is not what it tested)."""
-        t = self.t
-        if right.kind() == "expression_list" and len(right.named_children()) == 1:
-            right = right.named_children()[0]  # Go: `jwt, err := signer.Sign(uid)`
-        if self.p.name_source is None or right.kind() not in t.calls:
-            return
-        receiver, callee = self.callee(right)
-        if (
-            key_of(right) in self.p.sanitizers
-            or PREDICATE.match(callee)
-            or self._clean_helper(receiver, callee)
-        ):
-            return
-        targets = [left] if left.kind() in t.identifiers else []
-        if left.kind() in ("expression_list", "pattern_list", "tuple_pattern"):
-            targets = [c for c in left.named_children() if c.kind() in t.identifiers]
-        line = node.range().start.line
-        for target in targets:
-            name = target.text()
-            if self.p.name_source(name) and not PREDICATE.match(name):
-                st[name] = Val(frozenset({Flow(Step(line, short(node.text())), "name")}))
-
-    def holds_secret(self, holder: Node, whole: Val, part: Val, st: State) -> None:
-        """``form.Get("client_secret")`` read a secret out of the request's ``form``: logging
-        the whole ``form`` afterwards logs it too (a name rule's field reads go by their key,
-        so ``form.Get("scope")`` stays clean)."""
-        if not part.tainted:
-            return
-        if holder.kind() in self.t.identifiers or holder.kind() in self.t.members:
-            name = holder.text()
-            submitted = any(f.kind == "request" for f in union(whole).taint)
-            if name.split(".", 1)[0] not in summaries.RECEIVERS and (
-                submitted or _SUBMITTED_NAME.search(name.rsplit(".", 1)[-1])
-            ):
-                st[name] = union(st.get(name, NOTHING), part)
+class CallMixin(ContainerMixin):
+    # -- the file's record classes ----------------------------------------------------
 
     def _record(self, node: Node) -> Val | None:
         """A call that makes one of the file's record classes (``Creds(...)``, ``new
@@ -222,121 +112,6 @@ class CallMixin(CallbackMixin):
             and siblings.is_class(name)
             and siblings.text_of(f"{name}.__init__") is None
         )
-
-    def _clean_helper(self, receiver: Node | None, name: str) -> bool:
-        """A call of the file's own helper whose body returns nothing of its inputs or of a
-        source (``authScheme(header)``: the part before the space, or "none"): its result is
-        what its body says, whatever the name it is given."""
-        key = self.own_key(receiver, name)
-        if key is None:
-            return False
-        assert self.p.helpers is not None
-        helper = self.p.helpers.summary(key, True)
-        return helper is not None and not helper.returns
-
-    def _chained(self, node: Node, st: State) -> Val:
-        """``a = b = c = value``, walked in a loop: a test may chain hundreds of names."""
-        spec = self.t.assignments[node.kind()]
-        links: list[tuple[Node, Node]] = []
-        current = node
-        while current.kind() == node.kind():
-            left, right = current.field(spec.left), current.field(spec.right)
-            op = fold.operator(current, [c for c in (left, right) if c is not None])
-            if left is None or right is None or op != "=":
-                break
-            links.append((left, current))
-            current = right
-        # a link that is not a plain `=` ends the chain and is an assignment of its own
-        ends = current.kind() == node.kind()
-        value = self.assignment(current, st) if ends else self.expr(current, st)
-        for left, link in reversed(links):
-            self.assign(left, value, st, link)
-        return value
-
-    def _numeric_declaration(self, declarator: Node) -> bool:
-        """Java/Go/TS: the declared type of a local cannot carry text (int, Long, number)."""
-        holder = declarator.parent()
-        declared = holder.field("type") if holder is not None else None
-        if declared is None:
-            declared = declarator.field("type")
-        if declared is None:
-            return False
-        text = declared.text().lstrip(":").strip()
-        return text in self.t.numeric_types or declared.kind() in self.t.numeric_types
-
-    def assign(self, target: Node, value: Val, st: State, at: Node) -> None:
-        t = self.t
-        kind = target.kind()
-        step = Step(at.range().start.line, short(at.text()))
-        if kind in t.identifiers:
-            st[target.text()] = value.stepped(step)
-        elif kind in t.members:
-            obj_field, prop_field = t.members[kind]
-            obj, prop = target.field(obj_field), target.field(prop_field)
-            base = st.get(obj.text()) if obj is not None else None
-            if base is not None and base.keys is not None and prop is not None:
-                keys = dict(base.keys)
-                keys[(prop.text(),)] = value.stepped(step)
-                st[obj.text()] = replace(base, keys=keys)
-            else:
-                st[target.text()] = value.stepped(step)
-                if self.recording and value.tainted and context.TARGET.fullmatch(target.text()):
-                    self.context_writes[target.text()] = value
-        elif kind in t.subscripts:
-            self._store(target, value.stepped(step), st)
-        elif kind in (
-            "pattern_list",
-            "tuple_pattern",
-            "expression_list",
-            "list_pattern",
-            "array_pattern",
-            "tuple",
-            "list",
-        ):
-            targets = [c for c in target.named_children() if c.kind() != "comment"]
-            items = value.items
-            go_results = (
-                t.sg_language == "go"
-                and len(targets) > 1
-                and (items is None or len(items) != len(targets))
-            )  # one call's several results
-            for index, child in enumerate(targets):
-                part = items[index] if items is not None and len(items) == len(targets) else value
-                if go_results and index == len(targets) - 1 and child.text() in ("err", "ok"):
-                    part = NOTHING  # `dump, err := httputil.DumpRequest(r, true)`: an error
-                self.assign(child, union(part) if part.items or part.keys else part, st, at)
-        elif kind == "object_pattern":  # const { a, b: c, d = 'x', e: f = '' } = req.body
-            for child in target.named_children():
-                name = bound_name(child)
-                key = child.field("key") if child.kind() == "pair_pattern" else name
-                looked = value.keys.get((key.text(),)) if value.keys is not None else None
-                if looked is None and self.p.name_source is not None and key is not None:
-                    looked = self.named_part(value, key.text(), child)  # { email, password }
-                if name is not None:
-                    self.assign(name, looked or union(value), st, at)
-        else:
-            for ident in target.find_all(kind="identifier"):
-                st[ident.text()] = union(value).stepped(step)
-
-    def _store(self, target: Node, value: Val, st: State) -> None:
-        obj_field, index_field = self.t.subscripts[target.kind()]
-        obj, index = target.field(obj_field), target.field(index_field)
-        if obj is None:
-            return
-        name = obj.text()
-        at = self.expr(index, st) if index is not None else NOTHING
-        base = st.get(name)
-        if base is not None and base.keys is not None and at.const is not None:
-            keys = dict(base.keys)
-            keys[(at.const,)] = value
-            st[name] = replace(base, keys=keys)
-        elif base is not None and base.items is not None and isinstance(at.const, int):
-            items = list(base.items)
-            if -len(items) <= at.const < len(items):
-                items[at.const] = value
-            st[name] = replace(base, items=tuple(items))
-        elif value.tainted:
-            st[name] = union(base or NOTHING, value)
 
     # -- calls -------------------------------------------------------------------------
 
@@ -473,9 +248,9 @@ class CallMixin(CallbackMixin):
             if arg_nodes[0].kind() in t.functions:
                 return self.returned_by(arg_nodes[0], NOTHING, st)
         if self.p.numbers_clean and self.t.sg_language == "go" and name in GO_FORMATS:
-            args = _numbers_formatted(args, GO_FORMATS[name])
+            args = numbers_formatted(args, GO_FORMATS[name])
         elif self.p.numbers_clean and self.t.sg_language == "java" and name in JAVA_FORMATS:
-            args = _java_numbers_formatted(args, recv if name == "formatted" else None)
+            args = java_numbers_formatted(args, recv if name == "formatted" else None)
         if receiver is None and name == "dict" and args and args[0].keys is not None:
             keys = dict(args[0].keys)  # dict(settings, api_key=masked): a copy, one key replaced
             for arg_node, value in zip(arg_nodes[1:], args[1:], strict=True):
@@ -556,133 +331,9 @@ class CallMixin(CallbackMixin):
             return Val(frag=literal_of(recv, *args))  # new StringBuilder("SELECT "), BASE.strip()
         return result
 
-    def fill_pointers(self, node: Node, result: Val, st: State) -> None:
-        """Go writes results through pointers: ``json.NewDecoder(r.Body).Decode(&req)``,
-        ``fmt.Fprintf(&buf, "...%s", name)``, ``c.ShouldBindJSON(&form)``."""
-        arguments = node.field("arguments")
-        function = node.field("function")
-        called = function.text().rsplit(".", 1)[-1] if function is not None else ""
-        reads = called in GO_READS
-        args = arguments.named_children() if arguments is not None else []
-        for at, arg in enumerate(args):
-            into = reads or (at == 0 and called in GO_WRITES and len(args) > 1)
-            target = arg if into and arg.kind() in self.t.identifiers else None
-            if arg.kind() == "unary_expression" and arg.text().startswith("&"):
-                target = arg.named_children()[-1] if arg.named_children() else None
-            kind = target.kind() if target is not None else ""
-            if kind in self.t.identifiers or kind in self.t.members:
-                old = self.expr(target, st)
-                self.assign(target, union(old, result), st, node)
-
-    def _chain_root(self, receiver: Node) -> str:
-        """``sb`` for ``sb.append(a).append(b)``: the variable a chain of mutators changes."""
-        while receiver.kind() in self.t.calls:
-            spec = self.t.calls[receiver.kind()]
-            inner = receiver.field(spec.receiver) if spec.name else receiver.field(spec.function)
-            if inner is None:
-                break
-            if not spec.name and inner.kind() in self.t.members:
-                inner = inner.field(self.t.members[inner.kind()][0])
-            if inner is None:
-                break
-            receiver = inner
-        return str(receiver.text())
-
-    def _mutate(self, node: Node, rname: str, args: list[Val], st: State) -> None:
-        base = st.get(rname, NOTHING)
-        if base.keys is not None or base.items is not None:
-            return
-        if not any(a.tainted for a in args):
-            if not base.tainted and args and all(a.textual for a in args):
-                if isinstance(base.const, str) and all(isinstance(a.const, str) for a in args):
-                    st[rname] = Val(const=base.const + "".join(str(a.const) for a in args))
-                else:
-                    st[rname] = Val(frag=literal_of(base, *args))
-            return
-        grown = union(base, *args)
-        literal = literal_of(base, *args)
-        if literal or any(f.built for f in base.taint):
-            grown = grown.built(literal)
-        st[rname] = grown.stepped(Step(node.range().start.line, short(node.text())))
-
-    def _container_call(
-        self, node: Node, rname: str, base: Val, name: str, args: list[Val], st: State
-    ) -> Val | None:
-        t = self.t
-        consts: list[Const] = [a.const for a in args]
-        if base.keys is not None:
-            putter = name in t.putters | {"put", "set"} and len(args) >= 2
-            if putter and all(c is not None for c in consts[:-1]):
-                keys = dict(base.keys)
-                keys[tuple(consts[:-1])] = args[-1]
-                st[rname] = replace(base, keys=keys)
-                return NOTHING
-            if name in t.getters and args and consts[0] is not None:
-                key = tuple(consts)
-                found = base.keys.get(key) or base.keys.get(key[:1])
-                if found is not None:
-                    return found
-                return union(*args[1:]) if len(args) > 1 else NOTHING
-            return None
-        items = base.items
-        assert items is not None
-        if name in t.appenders or name == "insert":
-            if len(args) == 2 and isinstance(consts[0], int):  # add(index, value) / insert
-                grown = list(items)
-                grown.insert(consts[0], args[1])
-                st[rname] = Val(items=tuple(grown))
-            elif args:
-                st[rname] = Val(items=(*items, args[-1]))
-            return NOTHING
-        if name in t.removers and items:
-            index = consts[0] if args else (0 if name in ("shift", "poll") else -1)
-            if isinstance(index, int) and -len(items) <= index < len(items):
-                rest = list(items)
-                removed = rest.pop(index)
-                st[rname] = Val(items=tuple(rest))
-                return removed
-            return None
-        if name in t.getters and args and isinstance(consts[0], int):
-            index = consts[0]
-            return items[index] if -len(items) <= index < len(items) else NOTHING
-        return None
-
-    def comprehension(self, node: Node, st: State) -> Val:
-        inner = dict(st)
-        for clause in node.named_children():
-            if clause.kind() == "for_in_clause":
-                right = clause.field("right")
-                left = clause.field("left")
-                if right is not None and left is not None:
-                    self.assign(left, union(self.expr(right, inner)), inner, clause)
-        body = node.field("body")
-        return union(self.expr(body, inner)) if body is not None else NOTHING
-
 
 # Go: calls that fill a byte slice they are given (rand.Read(buf), io.ReadFull(r.Body, buf)),
 # and formatting calls (name -> index of the format): a value printed with %d carries no text.
-
-
-def _numbers_formatted(args: list[Val], at: int) -> list[Val]:
-    """``fmt.Sprintf("$%d", i)``: the arguments a format prints as numbers hold no text."""
-    form = args[at].const if len(args) > at else None
-    if not isinstance(form, str) or "%[" in form:
-        return args
-    return _as_numbers(args, at, form, NUMBER_VERBS, "%")
-
-
-def _as_numbers(
-    args: list[Val], at: int, form: str, numeric: frozenset[str], bare: str
-) -> list[Val]:
-    """``args`` with those after index ``at`` that ``form`` prints with a ``numeric`` verb
-    holding no text; ``bare``: the verbs that take no argument (``%%``, Java's ``%n``)."""
-    verbs = [m.group(4) for m in VERB.finditer(form) if m.group(4) not in bare]
-    out = list(args)
-    for index, verb in enumerate(verbs):
-        spot = at + 1 + index
-        if 0 <= spot < len(out) and verb in numeric:
-            out[spot] = Val(const=out[spot].const)
-    return out
 
 
 def _passed_function(node: Node) -> str | None:
@@ -693,19 +344,6 @@ def _passed_function(node: Node) -> str | None:
         parts = [c for c in node.named_children() if c.kind() == "identifier"]
         return str(parts[-1].text()) if parts else None
     return None
-
-
-def _java_numbers_formatted(args: list[Val], form_value: Val | None) -> list[Val]:
-    """``out.printf("<a href=%s/%d>", root, id)``, ``String.format(Locale.US, ...)``,
-    ``"%d".formatted(n)``: the arguments Java's format prints as numbers hold no text."""
-    if form_value is not None:
-        at, form = -1, form_value.const
-    else:
-        at = next((i for i, a in enumerate(args[:2]) if isinstance(a.const, str)), -2)
-        form = args[at].const if at >= 0 else None
-    if not isinstance(form, str) or "$" in form or "%<" in form:  # positional: not followed
-        return args
-    return _as_numbers(args, at, form, JAVA_NUMBER_VERBS, "%n")
 
 
 def _container(type_name: str, args: list[Val]) -> Val | None:
