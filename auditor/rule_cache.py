@@ -28,6 +28,7 @@ _LOADER_SOURCES = (
     "evidence.py",  # induction keeps the candidates the confirmation stage accepts
     "analysis/imports.py",  # induction reads examples with their imports spelled out
     "analysis/spec.py",
+    "analysis/spec_load.py",  # reads the taint: evidence
     "analysis/patterns.py",
     "analysis/analyzers.py",
     "analysis/detectors/secrets.py",  # the credential analyzer induction may choose

@@ -15,7 +15,7 @@ from typing import Any
 
 import auditor
 from auditor import evidence, grammars, learned
-from auditor.analysis import patterns
+from auditor.analysis import patterns, spec_load
 from auditor.analysis import spec as taint_spec
 from auditor.analysis.induce import Induced
 from auditor.analysis.lint import lint as evidence_lint
@@ -455,8 +455,8 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
         }
         taint = None
         if "taint" in body:
-            tables = taint_spec.shared_tables(shipped_rules_dir() / taint_spec.SOURCES_DIR)
-            taint = taint_spec.load_taint(
+            tables = spec_load.shared_tables(shipped_rules_dir() / taint_spec.SOURCES_DIR)
+            taint = spec_load.load_taint(
                 body["taint"], f"{where}: key '{key}.taint'", language, tables, check
             )
         if not parts["match"] and detector is None and taint is None:

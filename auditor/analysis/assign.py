@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from auditor.analysis import context, fold, summaries
+from auditor.analysis import context, fold, guards, summaries
 from auditor.analysis.callbacks import CallbackMixin
 from auditor.analysis.callnames import (
     PREDICATE,
@@ -95,10 +95,10 @@ class AssignMixin(CallbackMixin):
             self.state_hook(left, right)
         made = right.named_children()[0] if right.kind() == "expression_list" else right
         if made.kind() in t.calls:
-            if (full := fold.relative_of(made)) is not None:
+            if (full := guards.relative_of(made)) is not None:
                 first = left if left.kind() in t.identifiers else left.named_children()[0]
                 self.relatives[first.text()] = full  # rel, err := filepath.Rel(root, full)
-            key = fold.lookup_of(made) if left.kind() in t.identifiers else None
+            key = guards.lookup_of(made) if left.kind() in t.identifiers else None
             if key is not None:
                 self.lookups[left.text()] = key  # label = SECTION_TITLES.get(seg)
         if op in ("=", ":=") and not union(value).tainted:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.analysis import fold
+from auditor.analysis import fold, guards
 from auditor.analysis.languages import Table
 from auditor.analysis.values import CHECKED, NOTHING, Val, merge_states, union
 
@@ -49,7 +49,7 @@ class BranchMixin:
             value = self.expr(cond, cur) if cond is not None else NOTHING
             no_guards: tuple[set[str], set[str]] = (set(), set())
             when_true, when_false = (
-                fold.guards(self.t, cond, self.p.prefix_guards) if cond is not None else no_guards
+                guards.guards(self.t, cond, self.p.prefix_guards) if cond is not None else no_guards
             )
             if value.const is not None and not value.tainted and not value.const:
                 self.sanitize(cur, when_false)
@@ -94,7 +94,7 @@ class BranchMixin:
         # made relative from, a truthy `label` for the key a constant table was read under.
         # Without that other name it vouches for nothing (`name.startsWith('..')` on a raw
         # name, a truthy value of any other kind).
-        stands_for = ((fold.RELATIVE, self.relatives), (fold.TRUTHY, self.lookups))
+        stands_for = ((guards.RELATIVE, self.relatives), (guards.TRUTHY, self.lookups))
         for name in names:
             for marker, aliases in stands_for:
                 if name.startswith(marker):

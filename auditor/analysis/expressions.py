@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from auditor.analysis import fold, summaries
+from auditor.analysis import fold, guards, summaries
 from auditor.analysis.assign import short
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin
 from auditor.analysis.constants import CONSTANT_NAME
@@ -253,7 +253,7 @@ class ExprMixin(CallMixin):
         if test.const is not None and not test.tainted:
             return self.expr(a if test.const else b, st)
         # `ALLOWED.contains(s) ? s : "name"`: each branch sees what its side of the test checked
-        when_true, when_false = fold.guards(self.t, c, self.p.prefix_guards)
+        when_true, when_false = guards.guards(self.t, c, self.p.prefix_guards)
         if not when_true and not when_false:
             return union(self.expr(a, st), self.expr(b, st))
         yes, no = dict(st), dict(st)

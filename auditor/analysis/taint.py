@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from auditor.analysis import fold, summaries, templates
+from auditor.analysis import guards, summaries, templates
 from auditor.analysis.branches import BranchMixin
 from auditor.analysis.expressions import ExprMixin
 from auditor.analysis.languages import Table
@@ -185,7 +185,7 @@ class Engine(ExprMixin, BranchMixin, ParamsMixin):
         if kind == "expression_statement" and _aborts(node):
             self.block(node, st)
             return False
-        checked = fold.validated(self.t, node) if kind == "expression_statement" else set()
+        checked = guards.validated(self.t, node) if kind == "expression_statement" else set()
         if checked:
             self.block(node, st)
             self.sanitize(st, checked)
