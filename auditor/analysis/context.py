@@ -56,7 +56,7 @@ def _writers(siblings: Siblings) -> tuple[str, ...]:
 
 
 def _stored(spec: TaintSpec, language: str, text: str) -> dict[str, tuple[str, str]]:
-    from auditor.analysis.summaries import _cached
+    from auditor.analysis.summaries import cached
     from auditor.analysis.taint import Engine
 
     def make() -> dict[str, tuple[str, str]]:
@@ -84,7 +84,7 @@ def _stored(spec: TaintSpec, language: str, text: str) -> dict[str, tuple[str, s
                 out[name] = (flows[0].kind, flows[0].source.text)
         return out
 
-    return _cached("context", spec, language, text, make)
+    return cached("context", spec, language, text, make)
 
 
 # keyed stores: Go `context.WithValue(ctx, key, v)` -> `ctx.Value(key)`, the Servlet API's

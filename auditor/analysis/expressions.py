@@ -15,6 +15,7 @@ from auditor.analysis import fold, guards, summaries
 from auditor.analysis.assign import short
 from auditor.analysis.calls import _COMPREHENSIONS, CallMixin
 from auditor.analysis.constants import CONSTANT_NAME
+from auditor.analysis.helpers import is_property
 from auditor.analysis.params import key_of
 from auditor.analysis.values import (
     CHECKED,
@@ -192,7 +193,7 @@ class ExprMixin(CallMixin):
         if obj is not None and prop_name and (own := self.own_key(obj, prop_name)) is not None:
             assert self.p.helpers is not None
             body = self.p.helpers.bodies.get(own, "")
-            if summaries.is_property(body):  # asset.path: what the property's body returns
+            if is_property(body):  # asset.path: what the property's body returns
                 return summaries.call(self, node, own, self.p.helpers, [], st, base)  # type: ignore[arg-type]
         if self.p.summary and prop_name and any(f.kind == self.receiver_mark for f in base.taint):
             step = Step(node.range().start.line, dotted)  # self.title: the caller's object's

@@ -23,11 +23,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from auditor.analysis import context, patterns, records, summaries, templates
+from auditor.analysis import context, patterns, records, templates
+from auditor.analysis.helpers import Helpers, called
 from auditor.analysis.languages import TABLES
 from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
-from auditor.analysis.summaries import Helpers
 from auditor.analysis.taint import Engine, Hit, Places, SinkSpec
 from auditor.model import Siblings
 
@@ -214,7 +214,7 @@ def analyse(
     tree = patterns.unit_root(language, text)
     if table is None or tree is None:
         return []
-    helpers = summaries.called(spec, language, text, siblings, own)
+    helpers = called(spec, language, text, siblings, own)
     file_has = _file_matcher(language, siblings.module if siblings is not None else "", text)
     stored = context.writes(spec, language, siblings, text)
     if helpers is not None:

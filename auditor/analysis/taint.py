@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 from auditor.analysis import guards, summaries, templates
 from auditor.analysis.branches import BranchMixin
 from auditor.analysis.expressions import ExprMixin
+from auditor.analysis.helpers import Helpers
 from auditor.analysis.languages import Table
 from auditor.analysis.params import ParamsMixin, key_of
-from auditor.analysis.summaries import Helpers
 from auditor.analysis.values import (
     Const,
     Flow,
