@@ -15,26 +15,44 @@ from typing import Any
 
 import auditor
 from auditor import evidence, grammars, learned
-from auditor.analysis import patterns, spec_load
 from auditor.analysis import spec as taint_spec
+from auditor.analysis import spec_load
 from auditor.analysis.induce import Induced
-from auditor.analysis.lint import lint as evidence_lint
 from auditor.analysis.patterns import StructPattern
 from auditor.filekinds import TEXT_KINDS
 from auditor.model import AuditorError, Evidence, Example, Pattern, Rule, Severity
 
 LANGUAGES = frozenset(grammars.GRAMMARS)
+
+
 THRESHOLDS_FILE = "thresholds.yaml"
+
+
 _THRESHOLD_NAMES = frozenset({"thresholds.yaml", "thresholds.yml"})
 
+
 _REQUIRED = ("id", "title", "description", "severity", "message", "help")
+
+
 _OPTIONAL = ("threshold", "cwe", "languages", "examples", "evidence")
+
+
 # The gate for a rule that names none (a team's rule; structural evidence is not gated anyway).
 DEFAULT_THRESHOLD = 0.25
+
+
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 _CWE = re.compile(r"CWE-[1-9][0-9]*")
-_EVIDENCE_KEYS = ("match", "requires", "unless", "detector", "taint")
+
+
+EVIDENCE_KEYS = ("match", "requires", "unless", "detector", "taint")
+
+
 _PATTERN_KINDS = ("regex", "query", "pattern")
+
+
 FROM_EXAMPLES = "from-examples"  # `evidence: from-examples`: induce it for every language
 
 
@@ -64,7 +82,7 @@ def load_rules(dirs: Sequence[Path]) -> list[Rule]:
     for directory in dirs:
         if not directory.is_dir():
             raise AuditorError(
-                f"{_show(directory)}: rule directory not found; create it or fix the path "
+                f"{show_path(directory)}: rule directory not found; create it or fix the path "
                 "given with --rules or in the configuration"
             )
         for path in sorted(directory.iterdir()):
@@ -81,8 +99,8 @@ def load_rules(dirs: Sequence[Path]) -> list[Rule]:
             rule = load_rule(path, check_regexes=directory.resolve() != shipped)
             if rule.id in origin:
                 raise AuditorError(
-                    f"{_show(path)}: key 'id': duplicate rule id {rule.id!r}, already defined "
-                    f"in {_show(origin[rule.id])}; rename one of them"
+                    f"{show_path(path)}: key 'id': duplicate rule id {rule.id!r}, already defined "
+                    f"in {show_path(origin[rule.id])}; rename one of them"
                 )
             origin[rule.id] = path
             rules.append(rule)
@@ -99,7 +117,7 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     data = _read_yaml(path)
     if data is None:
         return {}
-    where = _show(path)
+    where = show_path(path)
     if not isinstance(data, dict):
         raise AuditorError(
             f"{where}: expected a mapping of model key to {{rule id: threshold}}, got {_kind(data)}"
@@ -124,7 +142,7 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
 
 def load_rule(path: Path, *, check_regexes: bool = True) -> Rule:
     """One rule file, validated."""
-    where = _show(path)
+    where = show_path(path)
     data = _read_yaml(path)
     if not isinstance(data, dict):
         keys = ", ".join(_REQUIRED)
@@ -189,108 +207,7 @@ def _parse_induced(language: str, body: dict[str, Any]) -> Evidence:
     return parsed
 
 
-def check_queries(rules: Sequence[Rule]) -> list[str]:
-    """Compile every tree-sitter query for each language it can serve; one message per failure.
-
-    Queries under ``javascript`` also run on TypeScript and TSX units and those under ``c`` on
-    C++ units (see ``Rule.evidence_for``), so they must compile for those grammars too.
-    """
-    siblings = {"javascript": ("typescript", "tsx"), "c": ("cpp",)}
-    problems: list[str] = []
-    for rule in rules:
-        own = {language for language, _ in rule.evidence}
-        for language, ev in rule.evidence:
-            targets = [language, *(s for s in siblings.get(language, ()) if s not in own)]
-            for part in _EVIDENCE_KEYS[:3]:
-                for index, pattern in enumerate(getattr(ev, part)):
-                    if pattern.kind != "query":
-                        continue
-                    for target in targets:
-                        try:
-                            evidence.compiled_query(target, pattern.source)
-                        except AuditorError as exc:
-                            problems.append(
-                                f"{_show(Path(rule.source))}: key "
-                                f"'evidence.{language}.{part}[{index}].query' ({target}): {exc}"
-                            )
-    return problems
-
-
-def check_patterns(rules: Sequence[Rule]) -> list[str]:
-    """Compile every structural pattern (match/requires/unless and taint places) for the
-    language it is written for; one message per failure."""
-    problems: list[str] = []
-    for rule in rules:
-        for language, ev in rule.evidence:
-            structs = [
-                (f"{part}[{i}]", StructPattern(p.source, p.focus))
-                for part in _EVIDENCE_KEYS[:3]
-                for i, p in enumerate(getattr(ev, part))
-                if p.kind == "pattern"
-            ]
-            if ev.taint is not None:
-                for regex in [ev.taint.names, *(s.literal for s in ev.taint.sinks)]:
-                    try:
-                        re.compile(regex)
-                    except re.error as exc:
-                        problems.append(
-                            f"{_show(Path(rule.source))}: key 'evidence.{language}.taint': "
-                            f"invalid regex {regex!r}: {exc}"
-                        )
-                structs += [
-                    (f"taint[{i}]", p) for i, p in enumerate(taint_spec.all_patterns(ev.taint))
-                ]
-            for where, struct in structs:
-                try:
-                    patterns.check(language, struct)
-                except AuditorError as exc:
-                    problems.append(
-                        f"{_show(Path(rule.source))}: key 'evidence.{language}.{where}': {exc}"
-                    )
-    return problems
-
-
-def lint_problems(rules: Sequence[Rule], shipped: Path) -> tuple[list[str], int]:
-    """The evidence lint (analysis/lint.py): messages for a team's rules; for the shipped pack,
-    how many of its regexes still predate structural patterns (reported, not failed)."""
-    problems: list[str] = []
-    legacy = 0
-    for problem in evidence_lint(rules):
-        rule = next(r for r in rules if r.id == problem.rule_id)
-        if Path(rule.source).resolve().parent == shipped.resolve():
-            legacy += 1
-            continue
-        problems.append(f"{_show(Path(rule.source))}: key '{problem.where}': {problem.reason}")
-    return problems, legacy
-
-
-def check_regexes(rules: Sequence[Rule]) -> list[str]:
-    """Compile every evidence regex; one message per failure.
-
-    Rules from a team's directories are checked at load; the shipped pack's are compiled on
-    first use, so `auditor rules test` checks them all here.
-    """
-    problems: list[str] = []
-    for rule in rules:
-        for language, ev in rule.evidence:
-            for part in _EVIDENCE_KEYS[:3]:
-                for index, pattern in enumerate(getattr(ev, part)):
-                    if pattern.kind != "regex":
-                        continue
-                    try:
-                        evidence.compiled_regex(pattern.source)
-                    except re.error as exc:
-                        problems.append(
-                            f"{_show(Path(rule.source))}: key "
-                            f"'evidence.{language}.{part}[{index}].regex': {exc}"
-                        )
-    return problems
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _show(path: Path) -> str:
+def show_path(path: Path) -> str:
     """The path as the user would write it: relative to the working directory when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -307,7 +224,7 @@ def _kind(value: object) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
-    where = _show(path)
+    where = show_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -438,10 +355,10 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
         if not isinstance(body, dict):
             raise AuditorError(f"{where}: key '{key}': expected a mapping, got {_kind(body)}")
         for part in body:
-            if part not in _EVIDENCE_KEYS:
+            if part not in EVIDENCE_KEYS:
                 raise AuditorError(
                     f"{where}: key '{key}.{part}': unknown key "
-                    f"(allowed: {', '.join(_EVIDENCE_KEYS)})"
+                    f"(allowed: {', '.join(EVIDENCE_KEYS)})"
                 )
         detector = body.get("detector")
         if detector is not None and detector not in evidence.DETECTORS:
@@ -451,7 +368,7 @@ def _evidence(value: object, where: str, check: bool) -> tuple[tuple[str, Eviden
             )
         parts = {
             part: _patterns(body.get(part, []), where, f"{key}.{part}", language, check)
-            for part in _EVIDENCE_KEYS[:3]
+            for part in EVIDENCE_KEYS[:3]
         }
         taint = None
         if "taint" in body:

@@ -10,9 +10,9 @@ import pytest
 
 from auditor.filekinds import TEXT_KINDS
 from auditor.model import AuditorError, Severity
+from auditor.rule_checks import check_queries
 from auditor.rules import (
     LANGUAGES,
-    check_queries,
     load_rule,
     load_rules,
     load_thresholds,

@@ -121,13 +121,8 @@ def cmd_list(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def cmd_test(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from auditor.rules import (
-        check_patterns,
-        check_queries,
-        check_regexes,
-        lint_problems,
-        shipped_rules_dir,
-    )
+    from auditor.rule_checks import check_patterns, check_queries, check_regexes, lint_problems
+    from auditor.rules import shipped_rules_dir
     from auditor.ruletest import test_rules
     from auditor.session import open_session
 
