@@ -51,6 +51,9 @@ class Sink:
     # the metavariable of a template's text: only the arguments its unescaped placeholders
     # name count (`render_template_string(PAGE, memo=m)` where PAGE says `{{ memo|safe }}`)
     unescaped: str = ""
+    # the match is a finding by itself, no flow needed: a setting that has every request's
+    # credentials logged (OkHttp's HttpLoggingInterceptor at Level.HEADERS)
+    alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class TaintSpec:
             helpers=helpers,
         )
         only_sources = not self.parameters and not self.names and not summary and not kept
+        only_sources = only_sources and not any(s.alone for s in self.sinks)
         sources: list[tuple[StructPattern, list[object]]] | None = None
         if only_sources:
             sources = [(p, patterns.find(tree, p, text)) for p in self._sources(file_has)]
@@ -157,6 +161,7 @@ class TaintSpec:
                 sink.direct_parameters,
                 _searcher(sink.literal) if sink.literal else None,
                 sink.built_only,
+                alone=sink.alone,
             )
             for match in matches:
                 found.sink_lines.add(match.range().start.line)

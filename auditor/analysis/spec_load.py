@@ -158,11 +158,15 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
         file = None
         negated = False
         unescaped = ""
+        alone = False
         if isinstance(item, dict) and (
-            {"parameters", "literal", "built", "file", "unescaped"} & set(item)
+            {"parameters", "literal", "built", "file", "unescaped", "alone"} & set(item)
         ):
             item = dict(item)
             unescaped = str(item.pop("unescaped", ""))
+            alone = item.pop("alone", False)
+            if not isinstance(alone, bool):
+                raise AuditorError(f"{here}.alone: expected true or false")
             if "file" in item:
                 file, negated = _condition(item.pop("file"), f"{here}.file")
             built_only = bool(item.pop("built", False))
@@ -177,5 +181,5 @@ def _sinks(items: object, where: str, check: bool = True) -> tuple[Sink, ...]:
             except re.error as exc:
                 raise AuditorError(f"{here}.literal: invalid regex: {exc}") from None
         pattern = StructPattern.create(item, here)
-        out.append(Sink(pattern, direct, literal, built_only, file, negated, unescaped))
+        out.append(Sink(pattern, direct, literal, built_only, file, negated, unescaped, alone))
     return tuple(out)

@@ -26,20 +26,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from auditor.analysis import guards, summaries, templates
+from auditor.analysis.assign import short
 from auditor.analysis.branches import BranchMixin
 from auditor.analysis.expressions import ExprMixin
 from auditor.analysis.helpers import Helpers
 from auditor.analysis.languages import Table
 from auditor.analysis.params import ParamsMixin, key_of
-from auditor.analysis.values import (
-    Const,
-    Flow,
-    Taint,
-    Val,
-    cap,
-    tiebreak,
-    union,
-)
+from auditor.analysis.values import Const, Flow, Step, Taint, Val, cap, tiebreak, union
 
 if TYPE_CHECKING:
     from auditor.model import Siblings
@@ -57,6 +50,7 @@ class SinkSpec:
     literal: Callable[[str], bool] | None = None  # built text must look like this (SQL, ...)
     built_only: bool = False  # only values built into text count (an HTML page returned)
     template: Node | None = None  # a template's text: only what it leaves unescaped counts
+    alone: bool = False  # the match is a finding by itself (spec.Sink.alone)
 
     def accepts(self, flow: Flow) -> bool:
         literal_ok = self.literal is None or (flow.built and self.literal(flow.literal))
@@ -231,6 +225,9 @@ class Engine(ExprMixin, BranchMixin, ParamsMixin):
                 continue
             value = union(self.expr(focus, st))
             flows = [f for f in value.taint if spec.accepts(f)]
+            if spec.alone:  # the setting is the leak: it is its own source
+                line = node.range().start.line
+                flows = [Flow(Step(line, short(node.text())), "setting")]
             if flows:  # pinned from the sink's first line to its tainted argument's last
                 first = node.range().start.line
                 last = max(first, focus.range().end.line)
