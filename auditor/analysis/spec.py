@@ -220,7 +220,7 @@ def analyse(
     if table is None or tree is None:
         return []
     helpers = called(spec, language, text, siblings, own)
-    file_has = _file_matcher(language, siblings.module if siblings is not None else "", text)
+    file_has = file_matcher(language, siblings.module if siblings is not None else "", text)
     stored = context.writes(spec, language, siblings, text)
     if helpers is not None:
         helpers.context = stored
@@ -246,7 +246,7 @@ def analyse(
         return []
 
 
-def _file_matcher(language: str, module: str, unit: str) -> Callable[[StructPattern], bool]:
+def file_matcher(language: str, module: str, unit: str) -> Callable[[StructPattern], bool]:
     """Whether the file matches a pattern: its module-level code (``module``, parsed on
     demand) or the unit itself (all there is of the file for a unit made on its own)."""
 

@@ -138,6 +138,8 @@ def summarize(
         key = "\0".join([key, repr(sorted(kept.items()))])
     if siblings is not None and siblings.methods:
         key = "\0".join([key, *(name for name, _ in siblings.methods)])  # its classes' shape
+    if siblings is not None and siblings.module:
+        key = "\0".join([key, siblings.module])  # what a `file:` condition reads
     return cached(
         "summary",
         spec,
@@ -155,13 +157,16 @@ def _summarize(
     kept: dict[str, tuple[str, str]] | None = None,
     siblings: Siblings | None = None,
 ) -> Summary:
+    from auditor.analysis.spec import file_matcher  # spec imports this module's callers
     from auditor.analysis.taint import Engine  # taint imports this module for its calls
 
     table = TABLES.get(language)
     tree = patterns.unit_root(language, text)
     if table is None or tree is None:
         return Summary()
-    places = spec.places(tree, text, summary=True, helpers=helpers)
+    # the sources and sinks with `file:` conditions count in a helper as in the unit
+    file_has = file_matcher(language, siblings.module if siblings is not None else "", text)
+    places = spec.places(tree, text, summary=True, helpers=helpers, file_has=file_has)
     places.context = kept or {}
     places.siblings = siblings
     if spec.names:

@@ -1,0 +1,102 @@
+# ruff: noqa: E501 - each case is one small file, as written
+"""Part O's lessons as probes, each beside its lookalike: generators held in fields and module
+names (a SecureRandom field named `random`, `new BigInteger(130, random)`, nanoid's non-secure
+build, `secrets.SystemRandom()` used from a helper), interpreters fed data (the standard
+library's `code` module, `vm.compileFunction`, Jakarta EL), and a JAX-RS request entity that
+carries only bean-validation annotations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.flagged import flagged_anywhere
+
+FLAGGED = [
+    (
+        "insecure-randomness",
+        "java",
+        "big integer from a Random field",
+        "public class Tokens {\n    private final Random random = new Random();\n    public String issue() {\n        String token = new BigInteger(130, random).toString(32);\n        return token;\n    }\n}\n",
+    ),
+    (
+        "insecure-randomness",
+        "javascript",
+        "nanoid non-secure generator",
+        "const { customAlphabet } = require('nanoid/non-secure');\nconst makeSecret = customAlphabet('0123456789abcdef', 40);\nfunction createKey(req, res) {\n  const secret = makeSecret();\n  res.json({ apiKey: secret });\n}\n",
+    ),
+    (
+        "insecure-randomness",
+        "python",
+        "module Random used from a helper",
+        "import random\n_rng = random.Random()\n\ndef _code():\n    return ''.join(_rng.sample(ALPHABET, 10))\n\ndef issue_voucher(db):\n    voucher_code = _code()\n    db.add(Voucher(code=voucher_code))\n    return {'code': voucher_code}\n",
+    ),
+    (
+        "code-injection",
+        "python",
+        "interactive interpreter",
+        "import code\n\nasync def console(websocket):\n    interp = code.InteractiveInterpreter(locals={})\n    while True:\n        line = await websocket.receive_text()\n        interp.runsource(line, '<console>', 'single')\n",
+    ),
+    (
+        "code-injection",
+        "javascript",
+        "vm.compileFunction",
+        "const vm = require('node:vm');\nfunction preview(req, res) {\n  const fn = vm.compileFunction(req.body.source, ['event']);\n  res.json(fn(req.body.event));\n}\n",
+    ),
+    (
+        "code-injection",
+        "java",
+        "Jakarta EL from a validated entity",
+        '@Path("/labels")\npublic class LabelResource {\n    @POST\n    public String preview(@Valid PreviewRequest request) {\n        ELProcessor el = new ELProcessor();\n        return String.valueOf(el.eval(request.line()));\n    }\n}\n',
+    ),
+]
+
+NOT_FLAGGED = [
+    (
+        "insecure-randomness",
+        "java",
+        "SecureRandom field named random",
+        "public class Tokens {\n    private final SecureRandom random = new SecureRandom();\n    public String issue() {\n        String token = Long.toHexString(random.nextLong());\n        return token;\n    }\n}\n",
+    ),
+    (
+        "insecure-randomness",
+        "javascript",
+        "nanoid secure generator",
+        "const { customAlphabet } = require('nanoid');\nconst makeSecret = customAlphabet('0123456789abcdef', 40);\nfunction createKey(req, res) {\n  const secret = makeSecret();\n  res.json({ apiKey: secret });\n}\n",
+    ),
+    (
+        "insecure-randomness",
+        "python",
+        "module SystemRandom used from a helper",
+        "import secrets\n_rng = secrets.SystemRandom()\n\ndef _code():\n    return ''.join(_rng.sample(ALPHABET, 10))\n\ndef issue_voucher(db):\n    voucher_code = _code()\n    db.add(Voucher(code=voucher_code))\n    return {'code': voucher_code}\n",
+    ),
+    (
+        "code-injection",
+        "python",
+        "interpreter on a constant",
+        "import code\n\ndef warm_up():\n    interp = code.InteractiveInterpreter(locals={})\n    interp.runsource('import json', '<warmup>', 'single')\n",
+    ),
+    (
+        "code-injection",
+        "javascript",
+        "vm.compileFunction of a constant",
+        "const vm = require('node:vm');\nconst SOURCE = 'return event.title';\nfunction preview(req, res) {\n  const fn = vm.compileFunction(SOURCE, ['event']);\n  res.json(fn(req.body.event));\n}\n",
+    ),
+    (
+        "code-injection",
+        "java",
+        "Jakarta EL of a constant",
+        '@Path("/labels")\npublic class LabelResource {\n    @POST\n    public String preview(@Valid PreviewRequest request) {\n        ELProcessor el = new ELProcessor();\n        el.defineBean("order", request.order());\n        return String.valueOf(el.eval("order.number"));\n    }\n}\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "language", "name", "code"), FLAGGED, ids=[c[2] for c in FLAGGED])
+def test_flagged(rule: str, language: str, name: str, code: str) -> None:
+    assert flagged_anywhere(rule, code, language)
+
+
+@pytest.mark.parametrize(
+    ("rule", "language", "name", "code"), NOT_FLAGGED, ids=[c[2] for c in NOT_FLAGGED]
+)
+def test_not_flagged(rule: str, language: str, name: str, code: str) -> None:
+    assert not flagged_anywhere(rule, code, language)
