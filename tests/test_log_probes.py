@@ -4,7 +4,9 @@ the whole environment, cookies, authorization headers, tokens just made, excepti
 the credential; beside their twins that log a name, a length, a boolean, a status, the scheme
 of a header, the names of the environment or a masked value; and settings that log every
 request's headers (morgan tokens and formats, OkHttp's HttpLoggingInterceptor, Spring's request
-logging filter) beside the same settings with the credential left out. Known and left: a token
+logging filter) beside the same settings with the credential left out; and from part O:
+Go config structs printed whole, request bodies read or decoded, loguru's `bind`, SQLAlchemy
+URLs rendered with their password, pino-http's customProps, a key service's answers. Known and left: a token
 endpoint's response text (`resp.text` of `requests.post(TOKEN_URL, ...)`) and a servlet
 cookie's `getValue()` are not seen as secrets."""
 
@@ -18,6 +20,14 @@ RULE = "sensitive-data-in-logs"
 
 LEAKS = {
     "python": [
+        (
+            "loguru bind",
+            "from loguru import logger\n\ndef issued(user, api_token):\n    logger.bind(user_id=user.pk).info('issued {}', api_token)\n",
+        ),
+        (
+            "url with password",
+            "def migrate(shard):\n    url = shard_url(shard)\n    dsn = url.render_as_string(hide_password=False)\n    log.info('migration.start', shard=shard, dsn=dsn)\n",
+        ),
         (
             "structlog kw",
             "import structlog\nlog = structlog.get_logger()\ndef login(username, password):\n    log.info('login', user=username, password=password)\n",
@@ -60,6 +70,10 @@ LEAKS = {
         ),
     ],
     "javascript": [
+        (
+            "pino-http customProps",
+            "function httpLogger(logger) {\n  return pinoHttp({\n    logger,\n    customProps(req) {\n      return { session: req.cookies && req.cookies['sid'] };\n    },\n  });\n}\n",
+        ),
         (
             "morgan token",
             "function setup(app) {\n  morgan.token('auth', (req) => req.get('authorization') || '-');\n  app.use(morgan(':method :url auth=:auth'));\n}\n",
@@ -119,6 +133,18 @@ LEAKS = {
     ],
     "go": [
         (
+            "config struct %+v",
+            'package main\n\ntype Config struct {\n\tRedisAddr     string `envconfig:"REDIS_ADDR"`\n\tRedisPassword string `envconfig:"REDIS_PASSWORD"`\n}\n\nfunc main() {\n\tvar cfg Config\n\tenvconfig.Process("app", &cfg)\n\tlog.Printf("starting with %+v", cfg)\n}\n',
+        ),
+        (
+            "decoded body",
+            'package x\n\nfunc Login(w http.ResponseWriter, r *http.Request) {\n\tvar req loginRequest\n\tif err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {\n\t\treturn\n\t}\n\tlogger.Warn().Interface("attempt", req).Msg("login failed")\n}\n',
+        ),
+        (
+            "body read",
+            'package x\n\nfunc Hook(w http.ResponseWriter, r *http.Request) {\n\tbody, _ := io.ReadAll(r.Body)\n\tlog.Printf("hook body %s", body)\n}\n',
+        ),
+        (
             "headers dump",
             'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tlog.Printf("headers: %v", r.Header)\n}\n',
         ),
@@ -139,6 +165,14 @@ LEAKS = {
 
 SAFE = {
     "python": [
+        (
+            "loguru bind id",
+            "from loguru import logger\n\ndef issued(user, api_token):\n    logger.bind(user_id=user.pk).info('issued a token for {}', user.pk)\n",
+        ),
+        (
+            "url hidden",
+            "def migrate(shard):\n    url = shard_url(shard)\n    log.info('migration.start', shard=shard, dsn=url.render_as_string(hide_password=True))\n",
+        ),
         (
             "structlog user only",
             "import structlog\nlog = structlog.get_logger()\ndef login(username, password):\n    log.info('login', user=username)\n",
@@ -190,6 +224,10 @@ SAFE = {
     ],
     "javascript": [
         (
+            "pino-http customProps user",
+            "function httpLogger(logger) {\n  return pinoHttp({\n    logger,\n    customProps(req) {\n      return { userId: req.session ? req.session.userId : null };\n    },\n  });\n}\n",
+        ),
+        (
             "morgan token scheme",
             "function setup(app) {\n  morgan.token('auth', (req) => (req.get('authorization') || '-').split(' ')[0]);\n  app.use(morgan(':method :url auth=:auth'));\n}\n",
         ),
@@ -230,6 +268,10 @@ SAFE = {
     ],
     "java": [
         (
+            "key service answers",
+            'class ApiKeyFilter {\n  private final ApiKeyService apiKeys;\n  void doFilter(HttpServletRequest request) {\n    Optional<PartnerClient> client = apiKeys.authenticate(request.getHeader("X-Api-Key"));\n    MDC.put("partner", client.get().name());\n  }\n}\n',
+        ),
+        (
             "okhttp redacted",
             'class Config {\n  OkHttpClient client() {\n    HttpLoggingInterceptor logging = new HttpLoggingInterceptor();\n    logging.setLevel(HttpLoggingInterceptor.Level.HEADERS);\n    logging.redactHeader("Authorization");\n    return new OkHttpClient.Builder().addInterceptor(auth).addInterceptor(logging).build();\n  }\n}\n',
         ),
@@ -263,6 +305,18 @@ SAFE = {
         ),
     ],
     "go": [
+        (
+            "config struct String",
+            'package main\n\ntype Config struct {\n\tRedisAddr     string\n\tRedisPassword string\n}\n\nfunc (c Config) String() string { return c.RedisAddr }\n\nfunc main() {\n\tvar cfg Config\n\tenvconfig.Process("app", &cfg)\n\tlog.Printf("starting with %v", cfg)\n}\n',
+        ),
+        (
+            "config field",
+            'package main\n\ntype Config struct {\n\tRedisAddr     string\n\tRedisPassword string\n}\n\nfunc main() {\n\tvar cfg Config\n\tenvconfig.Process("app", &cfg)\n\tlog.Printf("redis at %s", cfg.RedisAddr)\n}\n',
+        ),
+        (
+            "decoded body email",
+            'package x\n\nfunc Login(w http.ResponseWriter, r *http.Request) {\n\tvar req loginRequest\n\tif err := json.NewDecoder(r.Body).Decode(&req); err != nil {\n\t\treturn\n\t}\n\tlogger.Warn().Str("email", req.Email).Msg("login failed")\n}\n',
+        ),
         (
             "method path",
             'package x\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tlog.Printf("%s %s", r.Method, r.URL.Path)\n}\n',

@@ -58,6 +58,9 @@ class AssignMixin(CallbackMixin):
     def callee(self, node: Node) -> tuple[Node | None, str]:
         raise NotImplementedError  # calls.CallMixin's
 
+    def record_value(self, cls: str, node: Node) -> Val | None:
+        raise NotImplementedError  # calls.CallMixin's
+
     def own_key(self, receiver: Node | None, name: str) -> str | None:
         raise NotImplementedError  # calls.CallMixin's
 
@@ -75,7 +78,9 @@ class AssignMixin(CallbackMixin):
         if left is None:
             return NOTHING
         if right is None:  # `String bar;` declares without a value
-            self.assign(left, NOTHING, st, node)
+            declared = node.field("type") if kind in t.declarations else None
+            made = self.record_value(declared.text(), node) if declared is not None else None
+            self.assign(left, made or NOTHING, st, node)  # `var cfg Config`: its fields, by name
             return NOTHING
         if op == "=" and right.kind() == kind and kind in t.assignments:
             return self._chained(node, st)

@@ -51,6 +51,8 @@ ID_GETTERS = frozenset({"getId", "id", "getUuid", "uuid", "getPk", "pk", "ID", "
 
 
 _BEAN_GETTER = re.compile(r"get[A-Z]\w*")
+# a name in the plural: a store or a service of the things (`this.apiKeys`, `self.tokens`)
+_PLURAL = re.compile(r"(?<![.\w])(?:\w+\.)?\w*[a-z](?<!s)s$")
 # a pydantic model's fields as a dict or JSON, minus `exclude`, or only `include`
 _DUMPS = frozenset({"model_dump", "model_dump_json", "dict", "json"})
 
@@ -308,6 +310,14 @@ class CallMixin(ContainerMixin):
                 and all(f.kind == "name" for f in recv.taint)
             ):
                 return NOTHING  # jwt.getSubject(): a claim the token carries, not the token
+            if (
+                receiver is not None
+                and name not in PRESERVING
+                and recv.tainted
+                and all(f.kind == "name" for f in recv.taint)
+                and _PLURAL.search(receiver.text())
+            ):
+                return NOTHING  # apiKeys.authenticate(k): a store of keys answers with its own
         if name in t.getters and receiver is not None:
             return union(recv, *args[1:])  # a lookup yields the container's value, not the key
         if name in RESETS and receiver is not None and not any(a.tainted for a in args):

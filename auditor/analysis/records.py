@@ -26,7 +26,7 @@ _PY_RECORD = re.compile(
 _PY_MODEL = re.compile(r"\b(?:BaseModel|BaseSettings)\b")
 _PY_HIDDEN = re.compile(r"\brepr\s*=\s*False\b|\bSecret(?:Str|Bytes)\b")
 _LOMBOK = re.compile(r"@(?:lombok\.)?(?:Data|Value|ToString)\b")
-_OWN_TEXT = {"python": ("__repr__", "__str__"), "java": ("toString",)}
+_OWN_TEXT = {"python": ("__repr__", "__str__"), "java": ("toString",), "go": ("String",)}
 
 
 def printed(siblings: Siblings | None, language: str) -> dict[str, tuple[str, ...]]:
@@ -41,7 +41,7 @@ def _printed(siblings: Siblings, language: str) -> dict[str, tuple[str, ...]]:
     tree = patterns.root(language, siblings.module)
     if tree is None:
         return {}
-    found = _python(tree) if language == "python" else _java(tree)
+    found = {"python": _python, "java": _java, "go": _go}[language](tree)
     own = _OWN_TEXT[language]
     return {
         name: fields
@@ -116,4 +116,21 @@ def _java(tree: Node) -> dict[str, tuple[str, ...]]:
                 if declarator.kind() == "variable_declarator" and (n := declarator.field("name")):
                     fields.append(n.text())
         out[name.text()] = tuple(fields)
+    return out
+
+
+def _go(tree: Node) -> dict[str, tuple[str, ...]]:
+    """A Go struct prints every field with %v / %+v (fmt, logrus, zerolog's Interface), unless
+    its type has a String method."""
+    out: dict[str, tuple[str, ...]] = {}
+    for spec in tree.find_all(kind="type_spec"):
+        name, struct = spec.field("name"), spec.field("type")
+        if name is None or struct is None or struct.kind() != "struct_type":
+            continue
+        out[name.text()] = tuple(
+            field.text()
+            for declaration in struct.find_all(kind="field_declaration")
+            for field in declaration.children()
+            if field.kind() == "field_identifier"
+        )
     return out
