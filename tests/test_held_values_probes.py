@@ -3,7 +3,8 @@
 names (a SecureRandom field named `random`, `new BigInteger(130, random)`, nanoid's non-secure
 build, `secrets.SystemRandom()` used from a helper), interpreters fed data (the standard
 library's `code` module, `vm.compileFunction`, Jakarta EL), and a JAX-RS request entity that
-carries only bean-validation annotations."""
+carries only bean-validation annotations; stored rows through Flask-SQLAlchemy queries into
+dominate's `raw` and Django's `SafeString`."""
 
 from __future__ import annotations
 
@@ -48,6 +49,18 @@ FLAGGED = [
         "Jakarta EL from a validated entity",
         '@Path("/labels")\npublic class LabelResource {\n    @POST\n    public String preview(@Valid PreviewRequest request) {\n        ELProcessor el = new ELProcessor();\n        return String.valueOf(el.eval(request.line()));\n    }\n}\n',
     ),
+    (
+        "xss",
+        "python",
+        "dominate raw of a stored bio",
+        "from dominate.util import raw\nfrom .models import Member\n\ndef page(member):\n    return div(raw(member.bio), cls='bio').render()\n\ndef show(handle):\n    member = Member.query.filter_by(handle=handle, active=True).first()\n    return page(member)\n",
+    ),
+    (
+        "xss",
+        "python",
+        "SafeString of a stored review",
+        "from django.utils.safestring import SafeString\nfrom .models import Review\n\ndef rows(listing):\n    return [SafeString(r.body.replace('\\n', '<br>')) for r in Review.objects.filter(listing=listing)]\n",
+    ),
 ]
 
 NOT_FLAGGED = [
@@ -86,6 +99,18 @@ NOT_FLAGGED = [
         "java",
         "Jakarta EL of a constant",
         '@Path("/labels")\npublic class LabelResource {\n    @POST\n    public String preview(@Valid PreviewRequest request) {\n        ELProcessor el = new ELProcessor();\n        el.defineBean("order", request.order());\n        return String.valueOf(el.eval("order.number"));\n    }\n}\n',
+    ),
+    (
+        "xss",
+        "python",
+        "dominate escapes text",
+        "from dominate.util import raw\nfrom .models import Member\n\ndef page(member):\n    return div(member.bio, cls='bio').render()\n\ndef show(handle):\n    member = Member.query.filter_by(handle=handle, active=True).first()\n    return page(member)\n",
+    ),
+    (
+        "xss",
+        "python",
+        "a row's id looked up by request text",
+        "from flask import request\nfrom .models import Member\n\ndef show():\n    member = Member.query.filter_by(handle=request.args['h']).first()\n    return Markup('<a href=/m/%d>profile</a>' % member.id)\n",
     ),
 ]
 

@@ -275,7 +275,9 @@ class CallMixin(ContainerMixin):
             return NOTHING
         go_first = arg_nodes[0] if arg_nodes and self.t.sg_language == "go" else None
         if stored_row(name, receiver, go_first):
-            return NOTHING  # a row the query found, not the text it was looked up by
+            # a row the query found, not the text it was looked up by; but the rows of a query
+            # that is a `stored` source stay what was stored (`Member.query.filter_by(...).first()`)
+            return Val(frozenset(f for f in recv.taint if f.kind == "stored"))
         if isinstance(recv.const, str) and name in CONST_STRING_METHODS and not recv.tainted:
             consts = [a.const for a in args]
             if all(c is not None for c in consts):
