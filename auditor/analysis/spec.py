@@ -28,6 +28,7 @@ from auditor.analysis.helpers import Helpers, called
 from auditor.analysis.languages import TABLES
 from auditor.analysis.params import key_of
 from auditor.analysis.patterns import StructPattern
+from auditor.analysis.prefilter import may_match
 from auditor.analysis.taint import Engine, Hit, Places, SinkSpec
 from auditor.model import Siblings
 
@@ -67,20 +68,26 @@ class TaintSpec:
     prefix_guards: bool = False  # `prefix`: a startswith check cleans (a path under a root)
     # the sources that come from the `stored` group: their flows are "stored", not "request"
     stored: tuple[StructPattern, ...] = ()  # a tuple: the pack's key hashes its repr
-    # sources that count only in a file matching a pattern, as a sink's `file` (math/rand's
-    # `rand.Read` where the file imports math/rand): (source, condition, negated)
+    # sources and sanitizers that count only in a file matching a pattern, as a sink's `file`
+    # (math/rand's `rand.Read` where the file imports math/rand; a Trusted Types policy's
+    # createHTML where the file's policy sanitizes): (pattern, condition, negated)
     source_files: tuple[tuple[StructPattern, StructPattern, bool], ...] = ()
     # `templates`: what the file's escaping templates render is clean (templates.py)
     escaping_templates: bool = False
 
     def _sources(self, file_has: Callable[[StructPattern], bool] | None) -> list[StructPattern]:
         """The sources that count in this file (see ``source_files``)."""
+        return self._counted(self.sources, file_has)
+
+    def _counted(
+        self, group: Sequence[StructPattern], file_has: Callable[[StructPattern], bool] | None
+    ) -> list[StructPattern]:
         dropped = [
             pattern
             for pattern, condition, negated in self.source_files
             if (file_has is not None and file_has(condition)) == negated
         ]
-        return [p for p in self.sources if all(p is not d for d in dropped)]
+        return [p for p in group if all(p is not d for d in dropped)]
 
     def sinks_in(self, tree: object, text: str = "") -> bool:
         """Whether any of the sinks is in ``tree`` (no sources, sanitizers or walk); kept for
@@ -186,7 +193,7 @@ class TaintSpec:
                 kind = "stored" if pattern in self.stored else "request"
                 for node in patterns.focus_nodes(match, pattern):
                     found.sources[key_of(node)] = kind
-        for pattern in self.sanitizers:
+        for pattern in self._counted(self.sanitizers, file_has):
             for match in patterns.find(tree, pattern, text):
                 for node in patterns.focus_nodes(match, pattern):
                     found.sanitizers.add(key_of(node))
@@ -220,7 +227,7 @@ def analyse(
     if table is None or tree is None:
         return []
     helpers = called(spec, language, text, siblings, own)
-    file_has = file_matcher(language, siblings.module if siblings is not None else "", text)
+    file_has = file_matcher(language, siblings, text)
     stored = context.writes(spec, language, siblings, text)
     if helpers is not None:
         helpers.context = stored
@@ -246,18 +253,47 @@ def analyse(
         return []
 
 
-def file_matcher(language: str, module: str, unit: str) -> Callable[[StructPattern], bool]:
-    """Whether the file matches a pattern: its module-level code (``module``, parsed on
-    demand) or the unit itself (all there is of the file for a unit made on its own)."""
+def file_matcher(
+    language: str, siblings: Siblings | None, unit: str
+) -> Callable[[StructPattern], bool]:
+    """Whether the file matches a pattern: its module-level code (parsed on demand), the unit
+    itself (all there is of the file for a unit made on its own), or another of its functions
+    (a Trusted Types policy's ``createHTML: (d) => DOMPurify.sanitize(d)`` is a function of
+    its own, cut out of the module's code)."""
+    module = siblings.module if siblings is not None else ""
 
     def has(pattern: StructPattern) -> bool:
         for text in (module, unit) if module and module != unit else (unit,):
             tree = patterns.root(language, text)
             if tree is not None and patterns.find(tree, pattern, text):
                 return True
-        return False
+        return siblings is not None and _functions_have(language, siblings, pattern)
 
     return has
+
+
+# (id(siblings), id(pattern)) -> (siblings, pattern, whether one of the file's functions matches)
+_FUNCTIONS_HAVE: dict[tuple[int, int], tuple[Siblings, StructPattern, bool]] = {}
+
+
+def _functions_have(language: str, siblings: Siblings, pattern: StructPattern) -> bool:
+    """Worked out once per file and pattern: every unit of the file asks the same."""
+    key = (id(siblings), id(pattern))
+    known = _FUNCTIONS_HAVE.get(key)
+    if known is not None and known[0] is siblings and known[1] is pattern:
+        return known[2]
+    found = False
+    for _, text in siblings.functions:
+        if not may_match(pattern.rule, text, pattern.constraints):
+            continue
+        tree = patterns.unit_root(language, text)
+        if tree is not None and patterns.find(tree, pattern, text):
+            found = True
+            break
+    if len(_FUNCTIONS_HAVE) >= 65536:
+        _FUNCTIONS_HAVE.clear()
+    _FUNCTIONS_HAVE[key] = (siblings, pattern, found)
+    return found
 
 
 def all_patterns(spec: TaintSpec) -> Sequence[StructPattern]:

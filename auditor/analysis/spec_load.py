@@ -97,7 +97,7 @@ def load_taint(
                     f"{here}: no group {item!r} in rules/{SOURCES_DIR}/{language}.yaml "
                     f"(known: {known})"
                 )
-            elif part == "sources" and isinstance(item, dict) and "file" in item:
+            elif part in ("sources", "sanitizers") and isinstance(item, dict) and "file" in item:
                 rest = dict(item)
                 condition, negated = _condition(rest.pop("file"), f"{here}.file")
                 out.append(StructPattern.create(rest, here))

@@ -165,7 +165,7 @@ def _summarize(
     if table is None or tree is None:
         return Summary()
     # the sources and sinks with `file:` conditions count in a helper as in the unit
-    file_has = file_matcher(language, siblings.module if siblings is not None else "", text)
+    file_has = file_matcher(language, siblings, text)
     places = spec.places(tree, text, summary=True, helpers=helpers, file_has=file_has)
     places.context = kept or {}
     places.siblings = siblings

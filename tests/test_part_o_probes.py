@@ -4,7 +4,7 @@ names (a SecureRandom field named `random`, `new BigInteger(130, random)`, nanoi
 build, `secrets.SystemRandom()` used from a helper), interpreters fed data (the standard
 library's `code` module, `vm.compileFunction`, Jakarta EL), and a JAX-RS request entity that
 carries only bean-validation annotations; stored rows through Flask-SQLAlchemy queries into
-dominate's `raw` and Django's `SafeString`."""
+dominate's `raw` and Django's `SafeString`; Trusted Types policies that sanitize; zod schemas."""
 
 from __future__ import annotations
 
@@ -61,6 +61,18 @@ FLAGGED = [
         "SafeString of a stored review",
         "from django.utils.safestring import SafeString\nfrom .models import Review\n\ndef rows(listing):\n    return [SafeString(r.body.replace('\\n', '<br>')) for r in Review.objects.filter(listing=listing)]\n",
     ),
+    (
+        "xss",
+        "javascript",
+        "Trusted Types policy that passes markup through",
+        "const policy = trustedTypes.createPolicy('inbox', { createHTML: (d) => d });\nfunction render(el, m) {\n  el.innerHTML = policy.createHTML(m.html);\n}\nexport async function load(el) {\n  const res = await fetch('/api/inbox');\n  const { messages } = await res.json();\n  messages.forEach((m) => render(el, m));\n}\n",
+    ),
+    (
+        "unvalidated-json-input",
+        "typescript",
+        "request JSON written unchecked",
+        "export async function PATCH(req: Request) {\n  const body = await req.json();\n  await prisma.subscription.update({ where: { id: 1 }, data: body });\n  return NextResponse.json({ ok: true });\n}\n",
+    ),
 ]
 
 NOT_FLAGGED = [
@@ -111,6 +123,18 @@ NOT_FLAGGED = [
         "python",
         "a row's id looked up by request text",
         "from flask import request\nfrom .models import Member\n\ndef show():\n    member = Member.query.filter_by(handle=request.args['h']).first()\n    return Markup('<a href=/m/%d>profile</a>' % member.id)\n",
+    ),
+    (
+        "xss",
+        "javascript",
+        "Trusted Types policy that sanitizes",
+        "const policy = trustedTypes.createPolicy('inbox', { createHTML: (d) => DOMPurify.sanitize(d) });\nfunction render(el, m) {\n  el.innerHTML = policy.createHTML(m.html);\n}\nexport async function load(el) {\n  const res = await fetch('/api/inbox');\n  const { messages } = await res.json();\n  messages.forEach((m) => render(el, m));\n}\n",
+    ),
+    (
+        "unvalidated-json-input",
+        "typescript",
+        "zod schema safeParse",
+        "const SeatChange = z.object({ seats: z.number().int().min(1) }).strict();\nexport async function PATCH(req: Request) {\n  const parsed = SeatChange.safeParse(await req.json());\n  if (!parsed.success) return NextResponse.json({ error: 'bad' }, { status: 400 });\n  await prisma.subscription.update({ where: { id: 1 }, data: { seats: parsed.data.seats } });\n  return NextResponse.json({ ok: true });\n}\n",
     ),
 ]
 
