@@ -150,6 +150,43 @@ def test_generic_assignment_is_detected(code: str, language: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("code", "language"),
+    [
+        (
+            'static final Algorithm SIGNING = Algorithm.HMAC256("q8Zt3vN0rKx7LmB2pWc9YhF4sJd6");',
+            "java",
+        ),
+        ('new SecretKeySpec("Zx81kLmn0Pq2Rs3Tu4Vw5Xy6".getBytes(UTF_8), "HmacSHA256")', "java"),
+        ('token = jwt.encode(payload, "7fK2mQ9vL4xR8tZ1nB6cH3jW", algorithm="HS256")', "python"),
+        (
+            "const t = jwt.sign({ sub: id }, 'Hq3Lm9Xv2Kp7Rt4Wz8Ys1Nb6', { expiresIn: '1h' });",
+            "javascript",
+        ),
+        ('sig = hmac.new(b"Zq8vN3kLm2Xp7Rt4", body, hashlib.sha256).hexdigest()', "python"),
+    ],
+)
+def test_literal_signing_key_is_detected(code: str, language: str) -> None:
+    """A literal handed to a signing or MAC API is its key, whatever the variable is called."""
+    assert kinds(code, language) == [GENERIC]
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [
+        (
+            'static final Algorithm SIGNING = Algorithm.HMAC256(System.getenv("JWT_SECRET"));',
+            "java",
+        ),
+        ("const t = jwt.sign({ sub: user.id }, process.env.JWT_SECRET);", "javascript"),
+        ('token = jwt.encode(payload, "secret", algorithm="HS256")', "python"),
+        ('claims = jwt.decode(token, "your-256-bit-secret", algorithms=["HS256"])', "python"),
+    ],
+)
+def test_signing_key_from_config_or_placeholder(code: str, language: str) -> None:
+    assert kinds(code, language) == []
+
+
+@pytest.mark.parametrize(
     "code",
     [
         'API_KEY = os.environ["API_KEY"]',

@@ -83,6 +83,25 @@ CREDENTIAL_CALL = LazyRegex(
     + _QUOTED_VALUE,
 )
 
+# A literal key handed to a signing or MAC API: `Algorithm.HMAC256("...")`, `new
+# SecretKeySpec("...".getBytes(), "HmacSHA256")`, `Keys.hmacShaKeyFor(...)`, jjwt's
+# `signWith(SignatureAlgorithm.HS256, "...")`, `jwt.encode(payload, "...")` / `jwt.sign(...)`,
+# `hmac.new(b"...", ...)`, `createHmac("sha256", "...")`.
+SIGNING_CALL = LazyRegex(
+    r"""(?x)
+    (?: \bAlgorithm\.HMAC(?:256|384|512)\s*\(
+      | \bnew\s+SecretKeySpec\s*\(
+      | \bKeys\.hmacShaKeyFor\s*\(
+      | \bsignWith\s*\(\s*SignatureAlgorithm\.\w+\s*,
+      | \bjwt\.(?:encode|sign|verify|decode)\s*\((?:[^;()\n"'`]|\([^()\n]*\))*?,
+      | \bhmac\.new\s*\(
+      | \bcreateHmac\s*\(\s*["'][\w-]+["']\s*,
+    )
+    \s*(?:[rbuRBU]{1,2})?
+    """
+    + _QUOTED_VALUE,
+)
+
 # `Password=...;` inside an ADO.NET/ODBC style connection string.
 KEY_VALUE_PASSWORD = LazyRegex(
     r"""(?ix)

@@ -264,7 +264,7 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 # lines above it (gitleaks' "keywords" prefilter): the regexes then run on those lines only.
 _KEYWORD = re.compile(
     r"(?i)pass|pwd|secret|token|key|auth|credential|dsn|conn|appid|login|bind|mysql|curl"
-    r"|sshpass|redis-cli|chpasswd|pdo"
+    r"|sshpass|redis-cli|chpasswd|pdo|hmac|jwt|signwith|secretkeyspec"
 )
 _CONTEXT_LINES = 3
 
@@ -326,6 +326,8 @@ def _named_in(text: str, language: str) -> list[tuple[str, int, int]]:
     for regex in (ctx.CREDENTIAL_CALL, ctx.KEY_VALUE_PASSWORD):
         for found in regex.finditer(text):
             out.append(("password", found.start("value"), found.end("value")))
+    for found in ctx.SIGNING_CALL.finditer(text):
+        out.append(("signing_key", found.start("value"), found.end("value")))
     for found in ctx.CLI_SHORT.finditer(text):
         for group in ("value", "v2", "v3", "v4", "v5", "v6"):
             if found.group(group):
