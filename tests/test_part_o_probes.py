@@ -73,6 +73,12 @@ FLAGGED = [
         "request JSON written unchecked",
         "export async function PATCH(req: Request) {\n  const body = await req.json();\n  await prisma.subscription.update({ where: { id: 1 }, data: body });\n  return NextResponse.json({ ok: true });\n}\n",
     ),
+    (
+        "xss",
+        "typescript",
+        "lit unsafeHTML of fetched markup",
+        "import { unsafeHTML } from 'lit/directives/unsafe-html.js';\nexport async function show(el: HTMLElement) {\n  const res = await fetch('/api/answers');\n  const data = await res.json();\n  render(html`<section>${unsafeHTML(data.body)}</section>`, el);\n}\n",
+    ),
 ]
 
 NOT_FLAGGED = [
@@ -135,6 +141,12 @@ NOT_FLAGGED = [
         "typescript",
         "zod schema safeParse",
         "const SeatChange = z.object({ seats: z.number().int().min(1) }).strict();\nexport async function PATCH(req: Request) {\n  const parsed = SeatChange.safeParse(await req.json());\n  if (!parsed.success) return NextResponse.json({ error: 'bad' }, { status: 400 });\n  await prisma.subscription.update({ where: { id: 1 }, data: { seats: parsed.data.seats } });\n  return NextResponse.json({ ok: true });\n}\n",
+    ),
+    (
+        "xss",
+        "typescript",
+        "lit escapes text",
+        "export async function show(el: HTMLElement) {\n  const res = await fetch('/api/answers');\n  const data = await res.json();\n  render(html`<section>${data.body}</section>`, el);\n}\n",
     ),
 ]
 
