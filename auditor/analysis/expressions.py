@@ -64,6 +64,9 @@ class ExprMixin(CallMixin):
         kind = node.kind()
         t = self.t
         if source is not None:
+            if any(key[0] <= k[0] and k[1] <= key[1] and k != key for k in self.p.sinks):
+                for child in node.named_children():  # df.query(q).to_json(), a `stored` read
+                    self.expr(child, st)  # as a whole: the sink inside still counts
             line = node.range().start.line
             found = Val(frozenset({Flow(Step(line, short(node.text())), source)}))
             if t.sg_language == "go" and kind in t.calls:
