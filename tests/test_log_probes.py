@@ -7,8 +7,8 @@ request's headers (morgan tokens and formats, OkHttp's HttpLoggingInterceptor, S
 logging filter) beside the same settings with the credential left out; and from part O:
 Go config structs printed whole, request bodies read or decoded, loguru's `bind`, SQLAlchemy
 URLs rendered with their password, pino-http's customProps, a key service's answers. Known and left: a token
-endpoint's response text (`resp.text` of `requests.post(TOKEN_URL, ...)`) and a servlet
-cookie's `getValue()` are not seen as secrets."""
+endpoint's response text (`resp.text` of `requests.post(TOKEN_URL, ...)`) is not seen as a
+secret."""
 
 from __future__ import annotations
 
@@ -71,6 +71,14 @@ LEAKS = {
     ],
     "javascript": [
         (
+            "card object",
+            "function charge(order, card) {\n  log.error({ orderId: order.id, card }, 'charge failed');\n}\n",
+        ),
+        (
+            "exchanged tokens",
+            "async function callback(ctx) {\n  const tokens = await oauthClient.exchangeCode(ctx.query.code);\n  log.debug('oauth tokens received', tokens);\n}\n",
+        ),
+        (
             "pino-http customProps",
             "function httpLogger(logger) {\n  return pinoHttp({\n    logger,\n    customProps(req) {\n      return { session: req.cookies && req.cookies['sid'] };\n    },\n  });\n}\n",
         ),
@@ -115,6 +123,18 @@ LEAKS = {
     ],
     "java": [
         (
+            "servlet cookie value",
+            'class R {\n  void doGet(HttpServletRequest req) {\n    for (Cookie c : req.getCookies()) {\n      System.out.println("cookie " + c.getName() + "=" + c.getValue());\n    }\n  }\n}\n',
+        ),
+        (
+            "record named request",
+            'public class CardChargeService {\n  public record ChargeRequest(String customerId, String cardNumber, String cvv) {}\n  public void charge(ChargeRequest request) {\n    LOG.info("Submitting charge {}", request);\n  }\n}\n',
+        ),
+        (
+            "camel-case logger",
+            'class Audit {\n  private static final Logger auditLogger = LoggerFactory.getLogger("audit");\n  void login(String user, String password) {\n    auditLogger.info("login {} {}", user, password);\n  }\n}\n',
+        ),
+        (
             "okhttp headers",
             "class Config {\n  OkHttpClient client() {\n    HttpLoggingInterceptor logging = new HttpLoggingInterceptor();\n    logging.setLevel(HttpLoggingInterceptor.Level.HEADERS);\n    return new OkHttpClient.Builder().addInterceptor(auth).addInterceptor(logging).build();\n  }\n}\n",
         ),
@@ -132,6 +152,10 @@ LEAKS = {
         ),
     ],
     "go": [
+        (
+            "camel-case slog",
+            'package x\n\nvar accessLog = slog.New(slog.NewJSONHandler(os.Stdout, nil))\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\taccessLog.Info("request", "cookie", r.Header.Get("Cookie"))\n}\n',
+        ),
         (
             "config struct %+v",
             'package main\n\ntype Config struct {\n\tRedisAddr     string `envconfig:"REDIS_ADDR"`\n\tRedisPassword string `envconfig:"REDIS_PASSWORD"`\n}\n\nfunc main() {\n\tvar cfg Config\n\tenvconfig.Process("app", &cfg)\n\tlog.Printf("starting with %+v", cfg)\n}\n',
@@ -224,6 +248,10 @@ SAFE = {
     ],
     "javascript": [
         (
+            "card id",
+            "function charge(order, card) {\n  log.error({ orderId: order.id, cardId: card.id }, 'charge failed');\n}\n",
+        ),
+        (
             "pino-http customProps user",
             "function httpLogger(logger) {\n  return pinoHttp({\n    logger,\n    customProps(req) {\n      return { userId: req.session ? req.session.userId : null };\n    },\n  });\n}\n",
         ),
@@ -268,6 +296,14 @@ SAFE = {
     ],
     "java": [
         (
+            "servlet cookie names",
+            'class R {\n  void doGet(HttpServletRequest req) {\n    for (Cookie c : req.getCookies()) {\n      System.out.println("cookie " + c.getName());\n    }\n  }\n}\n',
+        ),
+        (
+            "record field named request",
+            'public class CardChargeService {\n  public record ChargeRequest(String customerId, String cardNumber, String cvv) {}\n  public void charge(ChargeRequest request) {\n    LOG.info("Submitting charge for {}", request.customerId());\n  }\n}\n',
+        ),
+        (
             "key service answers",
             'class ApiKeyFilter {\n  private final ApiKeyService apiKeys;\n  void doFilter(HttpServletRequest request) {\n    Optional<PartnerClient> client = apiKeys.authenticate(request.getHeader("X-Api-Key"));\n    MDC.put("partner", client.get().name());\n  }\n}\n',
         ),
@@ -305,6 +341,10 @@ SAFE = {
         ),
     ],
     "go": [
+        (
+            "slog ReplaceAttr redacts",
+            'package x\n\nfunc redactAttr(_ []string, a slog.Attr) slog.Attr {\n\tif a.Key == "cookie" {\n\t\treturn slog.String(a.Key, "[REDACTED]")\n\t}\n\treturn a\n}\n\nvar accessLog = slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: redactAttr}))\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\taccessLog.Info("request", "cookie", r.Header.Get("Cookie"))\n}\n',
+        ),
         (
             "config struct String",
             'package main\n\ntype Config struct {\n\tRedisAddr     string\n\tRedisPassword string\n}\n\nfunc (c Config) String() string { return c.RedisAddr }\n\nfunc main() {\n\tvar cfg Config\n\tenvconfig.Process("app", &cfg)\n\tlog.Printf("starting with %v", cfg)\n}\n',

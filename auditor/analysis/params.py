@@ -210,6 +210,8 @@ class ParamsMixin:
             # `@RequestBody PreviewRequest request`: bound to the request by its annotation,
             # whatever its name (a FastAPI handler's `request: Request` is the framework's object)
             bound = self.t.sg_language == "java" and key_of(child) in self.p.sources
+            # `ChargeRequest request`: a record class of the file, whatever its name
+            bound = bound or any(t in self.p.records for t in types)
             out += [
                 (n.text(), types, child) for n in every if bound or n.text() not in REQUEST_OBJECTS
             ]
