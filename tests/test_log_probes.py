@@ -342,6 +342,14 @@ SAFE = {
     ],
     "go": [
         (
+            "decode error",
+            'package x\n\nfunc A(w http.ResponseWriter, r *http.Request) {\n\tvar req LoginRequest\n\tif err := json.NewDecoder(r.Body).Decode(&req); err != nil {\n\t\tlog.Printf("decode failed: %v", err)\n\t\treturn\n\t}\n}\n',
+        ),
+        (
+            "unmarshal error of a record",
+            'package x\n\ntype Charge struct {\n\tID  string\n\tCVC string\n}\n\nfunc handle(m Message) {\n\tvar charge Charge\n\tif err := json.Unmarshal(m.Value, &charge); err != nil {\n\t\tlog.Printf("undecodable charge: %v", err)\n\t}\n}\n',
+        ),
+        (
             "slog ReplaceAttr redacts",
             'package x\n\nfunc redactAttr(_ []string, a slog.Attr) slog.Attr {\n\tif a.Key == "cookie" {\n\t\treturn slog.String(a.Key, "[REDACTED]")\n\t}\n\treturn a\n}\n\nvar accessLog = slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: redactAttr}))\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\taccessLog.Info("request", "cookie", r.Header.Get("Cookie"))\n}\n',
         ),

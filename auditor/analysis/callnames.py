@@ -56,6 +56,9 @@ NOT_A_GETTER = ("verify", "check", "is", "has", "change", "set", "update", "rese
                  "remove", "revoke", "expire", "invalidate")  # fmt: skip
 
 GO_READS = frozenset({"Read", "ReadFull", "ReadAtLeast"})
+# ... and decode into a pointer they are given, returning only an error
+GO_DECODERS = frozenset({"Unmarshal", "Decode", "Scan", "Bind", "BindJSON", "ShouldBind",
+                         "ShouldBindJSON", "ShouldBindQuery", "BindQuery"})  # fmt: skip
 # ... and writes into its first argument: `fmt.Fprintf(b, "<li>%s</li>", e.Message)` grows `b`
 GO_WRITES = frozenset({"Fprintf", "Fprint", "Fprintln", "WriteString"})
 GO_FORMATS = {"Sprintf": 0, "Errorf": 0, "Printf": 0, "Fprintf": 1, "Appendf": 1}

@@ -14,6 +14,7 @@ from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
     CONSTANT_KEY,
     ELEMENT_CALLBACKS,
+    GO_DECODERS,
     GO_FORMATS,
     JAVA_FORMATS,
     LOOKUPS,
@@ -337,6 +338,8 @@ class CallMixin(ContainerMixin):
             result = result.built(literal_of(recv, *args))
         if result.tainted and self.t.sg_language == "go":
             self.fill_pointers(node, result, st)
+            if name in GO_DECODERS:
+                return NOTHING  # err := json.Unmarshal(body, &req): the data went into req
         elif not result.tainted and (
             recv.textual or (constructor and any(a.textual for a in args))
         ):
