@@ -23,7 +23,7 @@ _STATE_HOOKS = frozenset({"useState", "React.useState"})
 
 class CallbackMixin:
     t: Table
-    function: Callable[[Node, State], None]  # params.ParamsMixin's, in the engine
+    function: Callable[..., None]  # params.ParamsMixin's (node, state, captured=)
     # React state: a setter's name -> its state variable, and what setters were handed so far
     setters: dict[str, str]
     cells: dict[str, Val]
@@ -87,7 +87,7 @@ class CallbackMixin:
             return
         inner = dict(st)
         inner[first.text()] = element
-        self.function(callback, inner)
+        self.function(callback, inner, captured=st)
 
     def _first_parameter(self, callback: Node) -> Node | None:
         params = callback.field("parameters") or callback.field("parameter")

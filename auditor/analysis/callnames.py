@@ -39,7 +39,10 @@ PRESERVING = frozenset({"str", "repr", "format", "join", "dumps", "stringify", "
                          "validateSync", "cast",
                          # what reads or decodes a request's body is the body (Go's io and json)
                          "ReadAll", "NewDecoder", "Unmarshal", "MaxBytesReader", "NewReader",
-                         "LimitReader", "TeeReader", "NopCloser", "loads", "readAll"})  # fmt: skip
+                         "LimitReader", "TeeReader", "NopCloser", "loads", "readAll",
+                         # a copy of a map or list: the same entries (JS, Java, Go)
+                         "fromEntries", "entries", "assign", "copyOf", "Clone",
+                         "from"})  # fmt: skip
 # X_TRACE_ID, HttpHeaders.AUTHORIZATION: a constant named for the key it holds
 CONSTANT_KEY = re.compile(r"(?:[A-Z]\w*\.)*([A-Z][A-Z0-9_]*[A-Z0-9])")
 LOOKUPS = frozenset({"header", "param", "cookie", "query", "getenv", "Getenv",

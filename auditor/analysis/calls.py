@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor.analysis import context, fold, summaries
+from auditor.analysis import context, fold, records, summaries
 from auditor.analysis.assign import short
 from auditor.analysis.callnames import (
     CONST_STRING_METHODS,
@@ -104,17 +104,29 @@ class CallMixin(ContainerMixin):
         }
         return Val(keys=keys)  # settings.host, creds.getUser(): each field by its name
 
-    def _plain_record(self, name: str, arg_nodes: list[Node]) -> bool:
+    def _plain_record(
+        self, name: str, arg_nodes: list[Node], args: list[Val]
+    ) -> dict[tuple[Const, ...], Val] | None:
         """A Python class of the file without an ``__init__`` of its own (a dataclass, an attrs
-        or pydantic model), made with keyword arguments only: each is the field of that name."""
+        or pydantic model), made with keyword arguments (or, for a declared record, positional
+        ones in field order): each is the field of that name. None for any other call."""
         siblings = self.p.siblings
-        return (
-            self.t.sg_language == "python"
-            and siblings is not None
-            and all(n.kind() == "keyword_argument" for n in arg_nodes)
-            and siblings.is_class(name)
-            and siblings.text_of(f"{name}.__init__") is None
-        )
+        if self.t.sg_language != "python" or siblings is None:
+            return None
+        if siblings.text_of(f"{name}.__init__") is not None:
+            return None
+        fields = records.declared(siblings).get(name)
+        if fields is None and not siblings.is_class(name):
+            return None
+        keys: dict[tuple[Const, ...], Val] = {}
+        for at, (arg_node, value) in enumerate(zip(arg_nodes, args, strict=True)):
+            if arg_node.kind() == "keyword_argument" and (key := arg_node.field("name")):
+                keys[(key.text(),)] = value
+            elif fields is not None and at < len(fields) and "splat" not in arg_node.kind():
+                keys[(fields[at],)] = value
+            else:
+                return None
+        return keys or None
 
     # -- calls -------------------------------------------------------------------------
 
@@ -262,9 +274,8 @@ class CallMixin(ContainerMixin):
                     return union(*args)
                 keys[(key.text(),)] = value
             return Val(keys=keys)
-        if receiver is None and arg_nodes and self._plain_record(name, arg_nodes):
-            keys = {(n.field("name").text(),): a for n, a in zip(arg_nodes, args, strict=True)}
-            return Val(keys=keys)  # Landing(title="Pricing", campaign=c): its fields apart
+        if receiver is None and arg_nodes and (fields := self._plain_record(name, arg_nodes, args)):
+            return Val(keys=fields)  # Landing(title="Pricing", campaign=c): its fields apart
         constructor = node.kind() in ("object_creation_expression", "new_expression")
         if constructor or (receiver is None and name in ("dict", "list")):
             made = _container(name, args)

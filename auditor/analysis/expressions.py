@@ -102,7 +102,7 @@ class ExprMixin(CallMixin):
         if kind in t.assignments or kind in t.declarations or kind in t.augmented:
             return self.assignment(node, st)
         if kind in t.functions:
-            self.function(node, st)
+            self.function(node, st, captured=st)
             return NOTHING
         if kind in t.containers or kind in ("tuple", "expression_list", "array_initializer"):
             return self.container(node, st)

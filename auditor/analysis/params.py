@@ -11,7 +11,7 @@ from typing import Any
 from auditor.analysis.branches import BODY_KINDS
 from auditor.analysis.languages import Table
 from auditor.analysis.summaries import RECEIVER, mark
-from auditor.analysis.values import Flow, Step, Val
+from auditor.analysis.values import Flow, Step, Val, merge_states
 
 Node = Any
 Key = tuple[int, int, str]
@@ -80,9 +80,30 @@ class ParamsMixin:
     def record_value(self, cls: str, node: Node) -> Val | None:
         raise NotImplementedError
 
-    def function(self, node: Node, outer: State) -> None:
+    def function(self, node: Node, outer: State, captured: State | None = None) -> None:
+        """Walk a function (the unit, or one nested in it) from ``outer``'s values. With
+        ``captured``, what the body does to the enclosing function's variables goes back there
+        too: ``headers.forEach((k, v) -> sb.append(v))``, ``xs.forEach(x => { html += x })``."""
         st = dict(outer)
         params = node.field("parameters") or node.field("parameter")
+        self._walk_function(node, st, params)
+        if captured is None:
+            return
+        own = (
+            {params.text()}
+            if params is not None and params.kind() == "identifier"
+            else {
+                n.text() for n in (params.find_all(kind="identifier") if params is not None else ())
+            }
+        )
+        for name, before in list(outer.items()):
+            after = st.get(name, before)
+            if after is not before and name not in own and after.tainted:
+                captured[name] = merge_states([{name: captured.get(name, before)}, {name: after}])[
+                    name
+                ]
+
+    def _walk_function(self, node: Node, st: State, params: Node | None) -> None:
         holder = node.parent()
         # A callback's parameters are what the API it is handed to passes in (an event, a
         # promise's result), not the unit's caller's values: `.then((data) => ...)`.

@@ -50,7 +50,21 @@ def _printed(siblings: Siblings, language: str) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _python(tree: Node) -> dict[str, tuple[str, ...]]:
+def declared(siblings: Siblings | None) -> dict[str, tuple[str, ...]]:
+    """Python record class name -> every field it declares, in order (``repr=False`` ones
+    too): what ``Release(plugin=p, html=h)`` or ``Release(p, h)`` sets, field by field."""
+    if siblings is None or not siblings.module:
+        return {}
+    return _declared(siblings.module)
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(module: str) -> dict[str, tuple[str, ...]]:
+    tree = patterns.root("python", module)
+    return {} if tree is None else _python(tree, hidden=True)
+
+
+def _python(tree: Node, hidden: bool = False) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for cls in tree.find_all(kind="class_definition"):
         name, body = cls.field("name"), cls.field("body")
@@ -76,7 +90,7 @@ def _python(tree: Node) -> dict[str, tuple[str, ...]]:
             if (
                 left is not None
                 and left.kind() == "identifier"
-                and not _PY_HIDDEN.search(inner.text())
+                and (hidden or not _PY_HIDDEN.search(inner.text()))
             ):
                 fields.append(left.text())
         out[name.text()] = tuple(fields)
